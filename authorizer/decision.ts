@@ -1,0 +1,110 @@
+import {
+  FetchError,
+  JwksValidationError,
+  JwtBaseError,
+  JwtExpiredError,
+  JwtInvalidAudienceError,
+  JwtInvalidIssuerError,
+  JwtInvalidSignatureAlgorithmError,
+  JwtInvalidSignatureError,
+  JwtNotBeforeError,
+  JwtParseError,
+  JwtWithoutValidKidError,
+  KidNotFoundInJwksError,
+  ParameterValidationError,
+  WaitPeriodNotYetEndedJwkError,
+} from 'aws-jwt-verify/error';
+import { type AccessTokenClaims, InvalidClaimsError, type TokenVerifier, toClaims } from './verifier';
+
+export type UnauthorizedReason =
+  | 'missing_token'
+  | 'unsupported_scheme'
+  | 'token_too_large'
+  | 'malformed_token'
+  | 'unsupported_algorithm'
+  | 'missing_kid'
+  | 'unknown_key'
+  | 'invalid_signature'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'wrong_issuer'
+  | 'wrong_audience'
+  | 'invalid_claims';
+
+export type ErrorReason = 'jwks_unavailable' | 'jwks_invalid' | 'misconfigured' | 'internal_error';
+
+export type Decision =
+  | { outcome: 'allow'; claims: AccessTokenClaims }
+  | { outcome: 'deny'; reason: 'insufficient_scope'; claims: AccessTokenClaims; missingScopes: string[] }
+  | { outcome: 'unauthorized'; reason: UnauthorizedReason; detail?: string }
+  | { outcome: 'error'; reason: ErrorReason; error: unknown };
+
+/** Okta access tokens are a few hundred bytes to a few KB; anything larger is not one. */
+export const MAX_HEADER_BYTES = 8192;
+// RFC 7235: credentials = auth-scheme 1*SP token68, and the scheme is case-insensitive.
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
+
+export async function decide(
+  authorization: string | undefined,
+  verifier: TokenVerifier,
+  requiredScopes: readonly string[],
+): Promise<Decision> {
+  const header = authorization?.trim();
+  if (!header) return { outcome: 'unauthorized', reason: 'missing_token' };
+  if (header.length > MAX_HEADER_BYTES) return { outcome: 'unauthorized', reason: 'token_too_large' };
+
+  const match = BEARER.exec(header);
+  if (!match) {
+    const scheme = header.split(/\s/, 1)[0] ?? '';
+    if (/^bearer$/i.test(scheme)) return { outcome: 'unauthorized', reason: 'malformed_token' };
+    return {
+      outcome: 'unauthorized',
+      reason: 'unsupported_scheme',
+      detail: `only OAuth 2.0 Bearer access tokens are accepted, not ${describeScheme(scheme)}`,
+    };
+  }
+
+  let claims: AccessTokenClaims;
+  try {
+    claims = toClaims(await verifier.verify(match[1] as string));
+  } catch (error) {
+    return classify(error);
+  }
+
+  const missingScopes = requiredScopes.filter((scope) => !claims.scopes.includes(scope));
+  if (missingScopes.length > 0) {
+    return { outcome: 'deny', reason: 'insufficient_scope', claims, missingScopes };
+  }
+  return { outcome: 'allow', claims };
+}
+
+function describeScheme(scheme: string): string {
+  if (/^SSWS$/i.test(scheme)) return 'SSWS API tokens';
+  // Keep logs free of credentials: name the scheme only when it looks like one.
+  return /^[A-Za-z][A-Za-z0-9-]{0,20}$/.test(scheme) ? `the ${scheme} scheme` : 'this header';
+}
+
+function classify(error: unknown): Decision {
+  const unauthorized = (reason: UnauthorizedReason): Decision => ({
+    outcome: 'unauthorized',
+    reason,
+    detail: error instanceof Error ? error.message : undefined,
+  });
+  // FetchError extends JwtBaseError too: an unreachable JWKS says nothing about the token.
+  if (error instanceof FetchError) return { outcome: 'error', reason: 'jwks_unavailable', error };
+  if (error instanceof JwksValidationError) return { outcome: 'error', reason: 'jwks_invalid', error };
+  if (error instanceof ParameterValidationError) return { outcome: 'error', reason: 'misconfigured', error };
+  if (error instanceof JwtParseError) return unauthorized('malformed_token');
+  if (error instanceof JwtInvalidSignatureAlgorithmError) return unauthorized('unsupported_algorithm');
+  if (error instanceof JwtWithoutValidKidError) return unauthorized('missing_kid');
+  if (error instanceof KidNotFoundInJwksError || error instanceof WaitPeriodNotYetEndedJwkError) {
+    return unauthorized('unknown_key');
+  }
+  if (error instanceof JwtInvalidSignatureError) return unauthorized('invalid_signature');
+  if (error instanceof JwtExpiredError) return unauthorized('expired');
+  if (error instanceof JwtNotBeforeError) return unauthorized('not_yet_valid');
+  if (error instanceof JwtInvalidIssuerError) return unauthorized('wrong_issuer');
+  if (error instanceof JwtInvalidAudienceError) return unauthorized('wrong_audience');
+  if (error instanceof InvalidClaimsError || error instanceof JwtBaseError) return unauthorized('invalid_claims');
+  return { outcome: 'error', reason: 'internal_error', error };
+}

@@ -1,0 +1,72 @@
+import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import { loadConfig } from './config';
+import { type Decision, decide } from './decision';
+import { logger } from './logger';
+import { buildPolicy } from './policy';
+import { createVerifier } from './verifier';
+
+// Cold start: a bad configuration fails here, loudly, before any request is answered.
+const config = (() => {
+  try {
+    return loadConfig();
+  } catch (error) {
+    logger.error('authorizer misconfigured', { error });
+    throw error;
+  }
+})();
+const verifier = createVerifier(config);
+// Prefetch the JWKS so the first request verifies from memory; a failure is retried on demand.
+const jwksReady = verifier.hydrate().catch((error: unknown) => {
+  logger.error('JWKS prefetch failed', { reason: 'jwks_unavailable', jwksUri: config.jwksUri, error });
+});
+
+export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
+  const started = performance.now();
+  await jwksReady;
+  const decision = await decide(event.authorizationToken, verifier, config.requiredScopes);
+  logDecision(decision, event.methodArn, performance.now() - started);
+
+  switch (decision.outcome) {
+    case 'allow':
+      return buildPolicy('Allow', event.methodArn, decision.claims);
+    case 'deny':
+      return buildPolicy('Deny', event.methodArn, decision.claims);
+    case 'unauthorized':
+      // API Gateway answers 401 only for exactly this message.
+      throw new Error('Unauthorized');
+    case 'error':
+      // Any other message becomes a 500: the client's token may be fine, so don't send it for a new one.
+      throw new Error('Authorizer could not decide');
+  }
+}
+
+function logDecision(decision: Decision, methodArn: string, durationMs: number): void {
+  const entry = {
+    outcome: decision.outcome,
+    reason: 'reason' in decision ? decision.reason : 'ok',
+    sub: 'claims' in decision ? decision.claims.sub : undefined,
+    cid: 'claims' in decision ? decision.claims.cid : undefined,
+    route: routeOf(methodArn),
+    durationMs: Math.round(durationMs * 1000) / 1000,
+  };
+  switch (decision.outcome) {
+    case 'allow':
+      return logger.info('authorization decision', entry);
+    case 'deny':
+      return logger.info('authorization decision', { ...entry, missingScopes: decision.missingScopes });
+    case 'unauthorized':
+      return logger.info('authorization decision', { ...entry, detail: truncate(decision.detail) });
+    case 'error':
+      return logger.error('authorization decision', { ...entry, error: decision.error });
+  }
+}
+
+/** "arn:...:apiId/stage/GET/api/whoami" -> "GET /api/whoami" */
+function routeOf(methodArn: string): string {
+  const [, , method, ...path] = (methodArn.split(':')[5] ?? '').split('/');
+  return method ? `${method} /${path.join('/')}` : 'unknown';
+}
+
+function truncate(text: string | undefined): string | undefined {
+  return text && text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}

@@ -1,0 +1,81 @@
+import { JwtVerifier } from 'aws-jwt-verify';
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
+import type { AuthorizerConfig } from './config';
+import { JwksFetcher } from './jwks-fetcher';
+
+/** The claims the rest of the pipeline relies on, read from a verified Okta access token. */
+export interface AccessTokenClaims {
+  sub: string;
+  cid?: string;
+  uid?: string;
+  scopes: string[];
+  issuer: string;
+  exp: number;
+}
+
+/** A signed token whose claims are not what an Okta access token carries. */
+export class InvalidClaimsError extends Error {
+  override name = 'InvalidClaimsError';
+}
+
+const ALLOWED_ALG = 'RS256';
+const CLOCK_SKEW_SECONDS = 60;
+
+export function createVerifier(config: AuthorizerConfig) {
+  return JwtVerifier.create(
+    {
+      issuer: config.issuer,
+      audience: config.audience,
+      jwksUri: config.jwksUri,
+      customJwtCheck: ({ header, payload }) => checkOktaClaims(header, payload),
+    },
+    { jwksCache: new SimpleJwksCache({ fetcher: new JwksFetcher(config.jwksTimeoutMs) }) },
+  );
+}
+
+export type TokenVerifier = ReturnType<typeof createVerifier>;
+
+/** Runs after aws-jwt-verify has checked the signature, iss, aud, exp and nbf. */
+export function checkOktaClaims(header: JwtHeader, payload: JwtPayload): void {
+  if (header.alg !== ALLOWED_ALG) {
+    throw new InvalidClaimsError(`alg ${String(header.alg)} is not ${ALLOWED_ALG}`);
+  }
+  if (typeof payload.exp !== 'number') throw new InvalidClaimsError('exp is missing');
+  if (typeof payload.sub !== 'string' || !payload.sub) throw new InvalidClaimsError('sub is missing');
+  if (payload.iat !== undefined) {
+    if (typeof payload.iat !== 'number') throw new InvalidClaimsError('iat is not a number');
+    if (payload.iat > Date.now() / 1000 + CLOCK_SKEW_SECONDS) {
+      throw new InvalidClaimsError('iat is in the future');
+    }
+  }
+  readScopes(payload);
+}
+
+/** Okta puts scopes in the `scp` array; other servers use a space-separated `scope` string. */
+export function readScopes(payload: JwtPayload): string[] {
+  const { scp, scope } = payload;
+  if (scp !== undefined) {
+    if (!Array.isArray(scp) || !scp.every((s): s is string => typeof s === 'string')) {
+      throw new InvalidClaimsError('scp is not an array of strings');
+    }
+    return scp;
+  }
+  if (scope !== undefined) {
+    if (typeof scope !== 'string') throw new InvalidClaimsError('scope is not a string');
+    return scope.split(' ').filter(Boolean);
+  }
+  return [];
+}
+
+export function toClaims(payload: JwtPayload): AccessTokenClaims {
+  const optional = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+  return {
+    sub: payload.sub as string,
+    cid: optional(payload.cid) ?? optional(payload.client_id),
+    uid: optional(payload.uid),
+    scopes: readScopes(payload),
+    issuer: payload.iss as string,
+    exp: payload.exp as number,
+  };
+}

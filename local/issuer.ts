@@ -1,0 +1,198 @@
+/**
+ * A local stand-in for an Okta custom authorization server, for development and tests only.
+ * It speaks Okta's paths and mints access tokens shaped like Okta's (RS256, kid, ver, cid, scp).
+ */
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Provider, { type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+
+export const LOCAL_AUTH_SERVER_PATH = '/oauth2/default';
+export const LOCAL_AUDIENCE = 'api://default';
+export const LOCAL_SCOPES = ['AccessAll', 'ReadOnly'] as const;
+const TOKEN_TTL_SECONDS = 3600;
+
+export interface LocalIssuerOptions {
+  port?: number;
+  host?: string;
+  audience?: string;
+  clientId?: string;
+  clientSecret?: string;
+}
+
+export interface LocalIssuer {
+  issuer: string;
+  audience: string;
+  /** client_secret_basic */
+  client: { id: string; secret: string };
+  /** private_key_jwt: the private key is generated here and handed to the token command. */
+  jwtClient: { id: string; privateJwk: JsonWebKey & { kid: string } };
+  close(): Promise<void>;
+}
+
+export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promise<LocalIssuer> {
+  const host = options.host ?? '127.0.0.1';
+  const audience = options.audience ?? LOCAL_AUDIENCE;
+  const clientId = options.clientId || 'local-dev-client';
+  const clientSecret = options.clientSecret || randomBytes(24).toString('base64url');
+  const jwtClientId = `${clientId}-jwt`;
+  const clientKey = generateRsaJwk();
+
+  let provider: Provider | undefined;
+  const server = createServer((req, res) => {
+    if (!provider) {
+      res.writeHead(503).end();
+      return;
+    }
+    // Okta serves its metadata under both names; oidc-provider only under the OpenID one.
+    if (req.url?.startsWith(`${LOCAL_AUTH_SERVER_PATH}/.well-known/oauth-authorization-server`)) {
+      req.url = `${LOCAL_AUTH_SERVER_PATH}/.well-known/openid-configuration`;
+    }
+    if (req.url?.startsWith(`${LOCAL_AUTH_SERVER_PATH}/`)) {
+      // Mounted under the issuer's path, as express's app.use(path, ...) would mount it.
+      Object.assign(req, { originalUrl: req.url, url: req.url.slice(LOCAL_AUTH_SERVER_PATH.length) });
+      provider.callback()(req, res);
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ errorCode: 'E0000022', errorSummary: 'The endpoint does not exist.' }));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+
+  const { port } = server.address() as AddressInfo;
+  const issuer = `http://${host}:${port}${LOCAL_AUTH_SERVER_PATH}`;
+  const clients: ClientMetadata[] = [
+    {
+      client_id: clientId,
+      client_secret: clientSecret,
+      token_endpoint_auth_method: 'client_secret_basic',
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      response_types: [],
+    },
+    {
+      client_id: jwtClientId,
+      token_endpoint_auth_method: 'private_key_jwt',
+      token_endpoint_auth_signing_alg: 'RS256',
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      response_types: [],
+      jwks: { keys: [publicPart(clientKey)] },
+    },
+  ];
+  provider = withoutAdapterWarning(() => new Provider(issuer, configuration(audience, clients)));
+  provider.use(requireKnownScopes);
+
+  return {
+    issuer,
+    audience,
+    client: { id: clientId, secret: clientSecret },
+    jwtClient: { id: jwtClientId, privateJwk: clientKey },
+    close: () => closeServer(server),
+  };
+}
+
+function configuration(audience: string, clients: ClientMetadata[]): Configuration {
+  const resourceServer = {
+    scope: LOCAL_SCOPES.join(' '),
+    audience,
+    accessTokenTTL: TOKEN_TTL_SECONDS,
+    accessTokenFormat: 'jwt' as const,
+    jwt: { sign: { alg: 'RS256' as const } },
+  };
+  return {
+    clients,
+    clientAuthMethods: ['client_secret_basic', 'private_key_jwt'],
+    // Signing keys live only in this process's memory: a restart rotates them.
+    jwks: { keys: [generateRsaJwk()] as never[] },
+    cookies: { keys: [randomBytes(32).toString('base64url')] },
+    scopes: [...LOCAL_SCOPES],
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => audience,
+        useGrantedResource: () => true,
+        getResourceServerInfo: () => resourceServer,
+      },
+    },
+    routes: {
+      authorization: '/v1/authorize',
+      token: '/v1/token',
+      jwks: '/v1/keys',
+      introspection: '/v1/introspect',
+      revocation: '/v1/revoke',
+      userinfo: '/v1/userinfo',
+      end_session: '/v1/logout',
+    },
+    ttl: { ClientCredentials: TOKEN_TTL_SECONDS },
+    formats: {
+      customizers: {
+        // Okta's access tokens: `scp` array instead of a `scope` string, `cid`, `ver`, and no `typ` header.
+        jwt(_ctx, token, jwt) {
+          const { scope, client_id: cid, ...claims } = jwt.payload as Record<string, unknown>;
+          jwt.header = { typ: undefined };
+          jwt.payload = {
+            ver: 1,
+            ...claims,
+            cid: cid ?? token.clientId,
+            scp: typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [],
+          };
+        },
+      },
+    },
+  };
+}
+
+/** Okta's answers to a client_credentials request whose `scope` is missing or unknown. */
+async function requireKnownScopes(ctx: KoaContextWithOIDC, next: () => Promise<void>) {
+  await next();
+  if (ctx.oidc?.route !== 'token' || ctx.status !== 200) return;
+  const requested = String(ctx.oidc.params?.scope ?? '').split(' ').filter(Boolean);
+  const unknown = requested.filter((scope) => !(LOCAL_SCOPES as readonly string[]).includes(scope));
+  if (requested.length === 0 || unknown.length > 0) {
+    ctx.status = 400;
+    ctx.body = {
+      error: 'invalid_scope',
+      error_description:
+        requested.length === 0
+          ? "The authorization server resource does not have any configured default scopes, 'scope' must be provided."
+          : 'One or more scopes are not configured for the authorization server resource.',
+    };
+  }
+}
+
+/** The in-memory adapter is exactly right for a throwaway dev issuer; its production warning is noise here. */
+function withoutAdapterWarning<T>(create: () => T): T {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (!String(args[0]).includes('in-memory adapter')) warn(...args);
+  };
+  try {
+    return create();
+  } finally {
+    console.warn = warn;
+  }
+}
+
+function generateRsaJwk(): JsonWebKey & { kid: string } {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), alg: 'RS256', use: 'sig' };
+}
+
+function publicPart({ kty, n, e, kid, alg, use }: JsonWebKey & { kid: string }) {
+  return { kty, n, e, kid, alg, use };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
