@@ -1,21 +1,49 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 
-/** CORS_ORIGINS as serverless.yml passes it: comma-separated origins, or `*`. */
-export function allowedOrigins(raw = process.env.CORS_ORIGINS ?? '*'): string[] {
-  return raw
+/**
+ * CORS_ORIGINS: `*`, or comma-separated origins such as `https://app.example.com`.
+ * serverless.yml validates it at package time with this same function.
+ */
+export function parseOrigins(raw: string | undefined = process.env.CORS_ORIGINS): string[] {
+  const origins = (raw ?? '*')
     .split(',')
     .map((origin) => origin.trim())
     .filter(Boolean);
+  if (origins.length === 0) {
+    throw new Error('CORS_ORIGINS is empty. Use * or a comma-separated list such as https://app.example.com.');
+  }
+  if (origins.includes('*') && origins.length > 1) {
+    throw new Error(`CORS_ORIGINS mixes * with origins (${raw}). Use * alone, or list the origins.`);
+  }
+  for (const origin of origins) {
+    if (origin !== '*' && !isOrigin(origin)) {
+      throw new Error(
+        `CORS_ORIGINS has ${JSON.stringify(origin)}, which is not an origin. Write scheme://host[:port] with no path, e.g. https://app.example.com.`,
+      );
+    }
+  }
+  return origins;
 }
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+const origins = parseOrigins();
 
 /**
  * The proxy integration bypasses API Gateway's CORS settings, so each response names the
  * allowed origin itself: `*`, or the caller's Origin when it is on the list.
  */
-export function corsHeaders(event: Pick<APIGatewayProxyEvent, 'headers'>, origins = allowedOrigins()): Record<string, string> {
-  if (origins.includes('*')) return { 'Access-Control-Allow-Origin': '*' };
+export function corsHeaders(event: Pick<APIGatewayProxyEvent, 'headers'>, allowed = origins): Record<string, string> {
+  if (allowed.includes('*')) return { 'Access-Control-Allow-Origin': '*' };
   const origin = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'origin')?.[1];
-  if (origin && origins.includes(origin)) return { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
+  if (origin && allowed.includes(origin)) return { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
   return { Vary: 'Origin' };
 }
 

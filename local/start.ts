@@ -1,0 +1,167 @@
+/**
+ * `npm start`: the API under serverless offline, beside a local Okta-compatible issuer
+ * (or, with OKTA_ISSUER set, against that real Okta authorization server).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
+import { ConfigError, DEFAULT_REQUIRED_SCOPES, loadConfig } from '../authorizer/config';
+import { loadDotenv } from './env';
+import { LOCAL_SCOPES, type LocalIssuer, startLocalIssuer } from './issuer';
+import { removeStackState, writeStackState } from './stack-state';
+
+const READY_LINE = /Server ready: (http\S+)/;
+
+async function main(): Promise<void> {
+  loadDotenv();
+  const apiPort = port('API_PORT', 3000);
+  const useOkta = Boolean(process.env.OKTA_ISSUER?.trim());
+
+  let issuer: LocalIssuer | undefined;
+  if (useOkta) {
+    loadConfig(); // fail now, with the fix in the message, rather than on the first request
+  } else {
+    issuer = await startLocalIssuer({
+      port: port('ISSUER_PORT', 4000),
+      clientId: process.env.LOCAL_CLIENT_ID,
+      clientSecret: process.env.LOCAL_CLIENT_SECRET,
+      audience: process.env.OKTA_AUDIENCE,
+    });
+  }
+
+  const offline = spawnOffline({
+    ...process.env,
+    ...(issuer && { OKTA_ISSUER: issuer.issuer, OKTA_AUDIENCE: issuer.audience }),
+    API_PORT: String(apiPort),
+    LAMBDA_PORT: String(await freePort()),
+  });
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    removeStackState();
+    if (offline.exitCode === null && offline.pid) {
+      try {
+        process.kill(-offline.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+    await issuer?.close();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  offline.on('exit', (code) => {
+    if (!stopping) console.error(`serverless offline exited (code ${code}); stopping.`);
+    void stop(code ?? 1);
+  });
+
+  const apiUrl = (await waitForReady(offline)).replace(/\/$/, '');
+  if (issuer) {
+    writeStackState(
+      { issuer: issuer.issuer, audience: issuer.audience, apiUrl, client: issuer.client },
+      issuer.jwtClient,
+    );
+  }
+  console.log(banner(apiUrl, issuer));
+}
+
+function spawnOffline(env: NodeJS.ProcessEnv): ChildProcess {
+  const bin = require.resolve('serverless/bin/serverless.js');
+  // Its own process group, so stopping it also stops the workers it starts.
+  return spawn(process.execPath, [bin, 'offline', 'start'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+}
+
+function waitForReady(child: ChildProcess): Promise<string> {
+  return new Promise((resolve) => {
+    for (const [stream, sink] of [
+      [child.stdout, process.stdout],
+      [child.stderr, process.stderr],
+    ] as const) {
+      if (!stream) continue;
+      createInterface({ input: stream }).on('line', (line) => {
+        sink.write(`${line}\n`);
+        const ready = READY_LINE.exec(line);
+        if (ready?.[1]) resolve(ready[1]);
+      });
+    }
+  });
+}
+
+function banner(apiUrl: string, issuer: LocalIssuer | undefined): string {
+  const scopes = process.env.OKTA_REQUIRED_SCOPES?.trim() || DEFAULT_REQUIRED_SCOPES;
+  const lines = [
+    '',
+    issuer ? 'Okta-protected API running locally, with a local Okta-compatible issuer (no Okta org needed).' : 'Okta-protected API running locally, against your Okta authorization server.',
+    '',
+    `  GET ${apiUrl}/api/hello    public`,
+    `  GET ${apiUrl}/api/whoami   needs an access token with scope: ${scopes}`,
+    `  Issuer      ${issuer?.issuer ?? process.env.OKTA_ISSUER}`,
+    `  Audience    ${issuer?.audience ?? process.env.OKTA_AUDIENCE ?? 'api://default'}`,
+  ];
+  if (issuer) {
+    lines.push(
+      `  Client ID   ${issuer.client.id}`,
+      `  Secret      ${issuer.client.secret}`,
+      `  Scopes      ${LOCAL_SCOPES.join(', ')} (a ReadOnly token gets 403 from whoami)`,
+    );
+  } else if (!process.env.OKTA_CLIENT_ID) {
+    lines.push('  For `npm run token`, set OKTA_CLIENT_ID and OKTA_CLIENT_SECRET (your API Services app) in .env.');
+  }
+  lines.push(
+    '',
+    'Try it (in another terminal, in this folder):',
+    '  TOKEN=$(npm run -s token)',
+    `  curl -i ${apiUrl}/api/hello`,
+    `  curl -i ${apiUrl}/api/whoami -H "Authorization: Bearer $TOKEN"`,
+    `  curl -i ${apiUrl}/api/whoami                                   # 401: no token`,
+  );
+  if (issuer) {
+    lines.push(
+      `  curl -i ${apiUrl}/api/whoami -H "Authorization: Bearer $(npm run -s token -- --scope ReadOnly)"   # 403`,
+      '',
+      'Or ask the issuer directly, as the Okta guide does in Postman:',
+      `  curl -s -u ${issuer.client.id}:${issuer.client.secret} -H "Cache-Control: no-cache" \\`,
+      `    -d grant_type=client_credentials -d scope=${LOCAL_SCOPES[0]} ${issuer.issuer}/v1/token`,
+    );
+  }
+  lines.push('', 'Press Ctrl+C to stop.', '');
+  return lines.join('\n');
+}
+
+function port(name: string, fallback: number): number {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new ConfigError(`${name} must be a port number from 1 to 65535, not ${JSON.stringify(raw)}.`);
+  }
+  return value;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+main().catch((error: unknown) => {
+  const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+  console.error(
+    inUse
+      ? `npm start: port ${(error as { port?: number }).port} is in use. Set ISSUER_PORT or API_PORT to a free port.`
+      : `npm start: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exit(1);
+});
