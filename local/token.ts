@@ -1,0 +1,156 @@
+/**
+ * `npm run token`: a client-credentials access token from the configured issuer, on stdout alone,
+ * so `TOKEN=$(npm run -s token)` works. Errors go to stderr with a non-zero exit.
+ */
+import { createPrivateKey, webcrypto } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import * as oidc from 'openid-client';
+import { DEFAULT_REQUIRED_SCOPES, isLoopbackHost, parseIssuer } from '../authorizer/config';
+import { loadDotenv } from './env';
+import { readStackState } from './stack-state';
+
+const USAGE = `Usage: npm run -s token -- [--scope AccessAll] [--private-key key.json]
+                              [--client-id ID] [--client-secret SECRET] [--issuer URL]
+
+Requests an access token with the client credentials grant and prints only the token.
+  --scope         space-separated scopes (default: OKTA_REQUIRED_SCOPES, or ${DEFAULT_REQUIRED_SCOPES})
+  --private-key   authenticate with private_key_jwt, signing the client assertion with this
+                  private key (a JWK as Okta's Admin Console shows it, or a PEM file)
+  --client-id     default: OKTA_CLIENT_ID, or the local dev client while \`npm start\` runs
+  --client-secret default: OKTA_CLIENT_SECRET, or the local dev client's secret
+  --issuer        default: OKTA_ISSUER, or the local issuer while \`npm start\` runs`;
+
+class UsageError extends Error {}
+
+interface Request {
+  issuer: string;
+  clientId: string;
+  scope: string;
+  auth: { secret: string } | { privateKeyFile: string };
+}
+
+function resolveRequest(argv: string[]): Request {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      scope: { type: 'string' },
+      'private-key': { type: 'string' },
+      'client-id': { type: 'string' },
+      'client-secret': { type: 'string' },
+      issuer: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.error(USAGE);
+    process.exit(0);
+  }
+  const env = process.env;
+  const configured = values.issuer ?? env.OKTA_ISSUER?.trim();
+  const local = configured ? undefined : readStackState();
+  if (!configured && !local) {
+    throw new UsageError(
+      'No issuer: start the local stack with `npm start` (in another terminal), or set OKTA_ISSUER (in the environment or .env).',
+    );
+  }
+  const issuer = configured ? parseIssuer(configured) : (local?.issuer as string);
+  const privateKeyFile = values['private-key'];
+  const clientId =
+    values['client-id'] ?? env.OKTA_CLIENT_ID ?? (privateKeyFile ? local?.jwtClient.id : local?.client.id);
+  if (!clientId) {
+    throw new UsageError('No client id: pass --client-id or set OKTA_CLIENT_ID (your API Services app).');
+  }
+  const scope = values.scope ?? (env.OKTA_REQUIRED_SCOPES?.trim() || DEFAULT_REQUIRED_SCOPES);
+  if (privateKeyFile) return { issuer, clientId, scope, auth: { privateKeyFile } };
+
+  const secret = values['client-secret'] ?? env.OKTA_CLIENT_SECRET ?? local?.client.secret;
+  if (!secret) {
+    throw new UsageError(
+      'No client secret: pass --client-secret, set OKTA_CLIENT_SECRET, or use --private-key for private_key_jwt.',
+    );
+  }
+  return { issuer, clientId, scope, auth: { secret } };
+}
+
+async function clientAuth(request: Request): Promise<oidc.ClientAuth> {
+  if ('secret' in request.auth) return oidc.ClientSecretBasic(request.auth.secret);
+  const jwk = readPrivateJwk(request.auth.privateKeyFile);
+  const key = await webcrypto.subtle.importKey(
+    'jwk',
+    jwk,
+    { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
+  return oidc.PrivateKeyJwt({ key, kid: jwk.kid });
+}
+
+function readPrivateJwk(file: string): webcrypto.JsonWebKey & { kid?: string } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`Cannot read the private key ${file}: ${(error as Error).message}`);
+  }
+  try {
+    if (text.includes('-----BEGIN')) return createPrivateKey(text).export({ format: 'jwk' });
+    const jwk = JSON.parse(text) as webcrypto.JsonWebKey & { kid?: string };
+    if (jwk.kty !== 'RSA' || !jwk.d) throw new Error('not an RSA private key');
+    return jwk;
+  } catch (error) {
+    throw new UsageError(
+      `${file} is not an RSA private key as a JWK or PEM (${(error as Error).message}).`,
+    );
+  }
+}
+
+async function requestToken(request: Request): Promise<string> {
+  const insecure = new URL(request.issuer).protocol === 'http:' && isLoopbackHost(new URL(request.issuer).hostname);
+  const config = await oidc.discovery(
+    new URL(request.issuer),
+    request.clientId,
+    undefined,
+    await clientAuth(request),
+    { execute: insecure ? [oidc.allowInsecureRequests] : [], timeout: 10 },
+  );
+  const response = await oidc.clientCredentialsGrant(config, { scope: request.scope });
+  return response.access_token;
+}
+
+function describe(error: unknown, issuer?: string): string {
+  if (error instanceof oidc.ResponseBodyError) {
+    return `${error.error}${error.error_description ? `: ${error.error_description}` : ''} (HTTP ${error.status})`;
+  }
+  if (error instanceof oidc.WWWAuthenticateChallengeError) {
+    const params = error.cause[0]?.parameters;
+    return `${params?.error ?? 'unauthorized'}${params?.error_description ? `: ${params.error_description}` : ''} (HTTP ${error.status})`;
+  }
+  if (error instanceof UsageError) return error.message;
+  const code = networkErrorCode(error);
+  if (code) return `cannot reach the issuer at ${issuer} (${code}). Is it running, and is the URL right?`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function networkErrorCode(error: unknown): string | undefined {
+  for (let e = error as { cause?: unknown; code?: unknown; name?: string } | undefined; e; e = e.cause as typeof e) {
+    if (e.name === 'TimeoutError') return 'timed out';
+    if (typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code)) return e.code;
+    if (e instanceof TypeError && e.message === 'fetch failed') return (e.cause as Error | undefined)?.message ?? e.message;
+  }
+  return undefined;
+}
+
+async function main(): Promise<void> {
+  loadDotenv();
+  let request: Request | undefined;
+  try {
+    request = resolveRequest(process.argv.slice(2));
+    process.stdout.write(`${await requestToken(request)}\n`);
+  } catch (error) {
+    console.error(`token: ${describe(error, request?.issuer)}`);
+    process.exitCode = 1;
+  }
+}
+
+void main();
