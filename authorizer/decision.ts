@@ -14,7 +14,8 @@ import {
   ParameterValidationError,
   WaitPeriodNotYetEndedJwkError,
 } from 'aws-jwt-verify/error';
-import { type AccessTokenClaims, InvalidClaimsError, type TokenVerifier, toClaims } from './verifier';
+import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
+import { type AccessTokenClaims, ALLOWED_ALG, InvalidClaimsError, type TokenVerifier, toClaims } from './verifier';
 
 export type UnauthorizedReason =
   | 'missing_token'
@@ -64,9 +65,14 @@ export async function decide(
     };
   }
 
+  const token = match[1] as string;
   let claims: AccessTokenClaims;
   try {
-    claims = toClaims(await verifier.verify(match[1] as string));
+    // Refuse other algorithms before the key lookup, so they cannot trigger a JWKS refetch.
+    if (decomposeUnverifiedJwt(token).header.alg !== ALLOWED_ALG) {
+      return { outcome: 'unauthorized', reason: 'unsupported_algorithm' };
+    }
+    claims = toClaims(await verifier.verify(token));
   } catch (error) {
     return classify(error);
   }

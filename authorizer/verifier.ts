@@ -19,7 +19,7 @@ export class InvalidClaimsError extends Error {
   override name = 'InvalidClaimsError';
 }
 
-const ALLOWED_ALG = 'RS256';
+export const ALLOWED_ALG = 'RS256';
 const CLOCK_SKEW_SECONDS = 60;
 
 export function createVerifier(config: AuthorizerConfig) {

@@ -5,11 +5,13 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Provider, { type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 
 export const LOCAL_AUTH_SERVER_PATH = '/oauth2/default';
 export const LOCAL_AUDIENCE = 'api://default';
 export const LOCAL_SCOPES = ['AccessAll', 'ReadOnly'] as const;
+/** Tokens for another API on the same server (`resource=api://another-api`): a wrong-audience 401 to try. */
+export const OTHER_AUDIENCE = 'api://another-api';
 const TOKEN_TTL_SECONDS = 3600;
 
 export interface LocalIssuerOptions {
@@ -96,13 +98,13 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
 }
 
 function configuration(audience: string, clients: ClientMetadata[]): Configuration {
-  const resourceServer = {
+  const resourceServer = (aud: string) => ({
     scope: LOCAL_SCOPES.join(' '),
-    audience,
+    audience: aud,
     accessTokenTTL: TOKEN_TTL_SECONDS,
     accessTokenFormat: 'jwt' as const,
     jwt: { sign: { alg: 'RS256' as const } },
-  };
+  });
   return {
     clients,
     clientAuthMethods: ['client_secret_basic', 'private_key_jwt'],
@@ -119,7 +121,10 @@ function configuration(audience: string, clients: ClientMetadata[]): Configurati
         enabled: true,
         defaultResource: () => audience,
         useGrantedResource: () => true,
-        getResourceServerInfo: () => resourceServer,
+        getResourceServerInfo: (_ctx, resource) => {
+          if (resource !== audience && resource !== OTHER_AUDIENCE) throw new errors.InvalidTarget();
+          return resourceServer(resource);
+        },
       },
     },
     routes: {
