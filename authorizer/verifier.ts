@@ -1,5 +1,7 @@
 import { JwtVerifier } from 'aws-jwt-verify';
+import { JwtInvalidIssuerError, JwtInvalidSignatureAlgorithmError } from 'aws-jwt-verify/error';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
 import type { AuthorizerConfig } from './config';
 import { JwksFetcher } from './jwks-fetcher';
@@ -19,11 +21,18 @@ export class InvalidClaimsError extends Error {
   override name = 'InvalidClaimsError';
 }
 
-export const ALLOWED_ALG = 'RS256';
+const ALLOWED_ALG = 'RS256';
 const CLOCK_SKEW_SECONDS = 60;
 
-export function createVerifier(config: AuthorizerConfig) {
-  return JwtVerifier.create(
+export interface TokenVerifier {
+  /** Resolves to the token's claims, or rejects with aws-jwt-verify's typed errors (or InvalidClaimsError). */
+  verify(token: string): Promise<AccessTokenClaims>;
+  /** Loads the JWKS into memory. */
+  hydrate(): Promise<void>;
+}
+
+export function createVerifier(config: AuthorizerConfig): TokenVerifier {
+  const verifier = JwtVerifier.create(
     {
       issuer: config.issuer,
       audience: config.audience,
@@ -32,9 +41,22 @@ export function createVerifier(config: AuthorizerConfig) {
     },
     { jwksCache: new SimpleJwksCache({ fetcher: new JwksFetcher(config.jwksTimeoutMs) }) },
   );
+  return {
+    hydrate: () => verifier.hydrate(),
+    async verify(token) {
+      // Cheap refusals before the key lookup: a token with another algorithm or from another
+      // authorization server must not make us refetch the JWKS looking for its kid.
+      const { header, payload } = decomposeUnverifiedJwt(token);
+      if (header.alg !== ALLOWED_ALG) {
+        throw new JwtInvalidSignatureAlgorithmError('JWT signature algorithm not allowed', header.alg, ALLOWED_ALG);
+      }
+      if (payload.iss !== config.issuer) {
+        throw new JwtInvalidIssuerError('Issuer not allowed', payload.iss, config.issuer);
+      }
+      return toClaims(await verifier.verify(token));
+    },
+  };
 }
-
-export type TokenVerifier = ReturnType<typeof createVerifier>;
 
 /** Runs after aws-jwt-verify has checked the signature, iss, aud, exp and nbf. */
 export function checkOktaClaims(header: JwtHeader, payload: JwtPayload): void {

@@ -192,4 +192,17 @@ describe('JWKS caching', () => {
     expect(rotating.requests).toBe(2);
     await rotating.close();
   });
+
+  it('does not go looking for the kid of a token from another issuer or with another algorithm', async () => {
+    const guarded = await startJwksServer([trusted.publicJwk]);
+    const cold = coldStart({ OKTA_ISSUER: guarded.issuer });
+    const stranger = await rsaKey();
+    const foreign = await sign(oktaClaims('https://dev-123456.okta.com/oauth2/other'), stranger);
+    const rs512 = await sign(oktaClaims(guarded.issuer), await withAlg(stranger, 'RS512'), { alg: 'RS512' });
+    for (const token of [foreign, rs512]) {
+      await expect(cold(tokenEvent(bearer(token)))).rejects.toThrow(new Error('Unauthorized'));
+    }
+    expect(guarded.requests).toBe(1);
+    await guarded.close();
+  });
 });
