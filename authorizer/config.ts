@@ -53,7 +53,9 @@ export function parseIssuer(raw: string | undefined): string {
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError(`OKTA_ISSUER is not a URL (${value}). Use a value such as ${EXAMPLE_ISSUER}.`);
+    throw new ConfigError(
+      `OKTA_ISSUER is not a URL (${value}). Use a value such as ${EXAMPLE_ISSUER}.`,
+    );
   }
   if (url.search || url.hash || url.username || url.password) {
     throw new ConfigError(

@@ -35,7 +35,12 @@ export type ErrorReason = 'jwks_unavailable' | 'jwks_invalid' | 'misconfigured' 
 
 export type Decision =
   | { outcome: 'allow'; claims: AccessTokenClaims }
-  | { outcome: 'deny'; reason: 'insufficient_scope'; claims: AccessTokenClaims; missingScopes: string[] }
+  | {
+      outcome: 'deny';
+      reason: 'insufficient_scope';
+      claims: AccessTokenClaims;
+      missingScopes: string[];
+    }
   | { outcome: 'unauthorized'; reason: UnauthorizedReason; detail?: string }
   | { outcome: 'error'; reason: ErrorReason; error: unknown };
 
@@ -51,7 +56,8 @@ export async function decide(
 ): Promise<Decision> {
   const header = authorization?.trim();
   if (!header) return { outcome: 'unauthorized', reason: 'missing_token' };
-  if (header.length > MAX_HEADER_BYTES) return { outcome: 'unauthorized', reason: 'token_too_large' };
+  if (header.length > MAX_HEADER_BYTES)
+    return { outcome: 'unauthorized', reason: 'token_too_large' };
 
   const match = BEARER.exec(header);
   if (!match) {
@@ -92,10 +98,13 @@ function classify(error: unknown): Decision {
   });
   // FetchError extends JwtBaseError too: an unreachable JWKS says nothing about the token.
   if (error instanceof FetchError) return { outcome: 'error', reason: 'jwks_unavailable', error };
-  if (error instanceof JwksValidationError) return { outcome: 'error', reason: 'jwks_invalid', error };
-  if (error instanceof ParameterValidationError) return { outcome: 'error', reason: 'misconfigured', error };
+  if (error instanceof JwksValidationError)
+    return { outcome: 'error', reason: 'jwks_invalid', error };
+  if (error instanceof ParameterValidationError)
+    return { outcome: 'error', reason: 'misconfigured', error };
   if (error instanceof JwtParseError) return unauthorized('malformed_token');
-  if (error instanceof JwtInvalidSignatureAlgorithmError) return unauthorized('unsupported_algorithm');
+  if (error instanceof JwtInvalidSignatureAlgorithmError)
+    return unauthorized('unsupported_algorithm');
   if (error instanceof JwtWithoutValidKidError) return unauthorized('missing_kid');
   if (error instanceof KidNotFoundInJwksError || error instanceof WaitPeriodNotYetEndedJwkError) {
     return unauthorized('unknown_key');
@@ -105,6 +114,7 @@ function classify(error: unknown): Decision {
   if (error instanceof JwtNotBeforeError) return unauthorized('not_yet_valid');
   if (error instanceof JwtInvalidIssuerError) return unauthorized('wrong_issuer');
   if (error instanceof JwtInvalidAudienceError) return unauthorized('wrong_audience');
-  if (error instanceof InvalidClaimsError || error instanceof JwtBaseError) return unauthorized('invalid_claims');
+  if (error instanceof InvalidClaimsError || error instanceof JwtBaseError)
+    return unauthorized('invalid_claims');
   return { outcome: 'error', reason: 'internal_error', error };
 }

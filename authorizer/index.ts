@@ -17,10 +17,16 @@ const config = (() => {
 const verifier = createVerifier(config);
 // Prefetch the JWKS so the first request verifies from memory; a failure is retried on demand.
 const jwksReady = verifier.hydrate().catch((error: unknown) => {
-  logger.error('JWKS prefetch failed', { reason: 'jwks_unavailable', jwksUri: config.jwksUri, error });
+  logger.error('JWKS prefetch failed', {
+    reason: 'jwks_unavailable',
+    jwksUri: config.jwksUri,
+    error,
+  });
 });
 
-export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
+export async function handler(
+  event: APIGatewayTokenAuthorizerEvent,
+): Promise<APIGatewayAuthorizerResult> {
   const started = performance.now();
   await jwksReady;
   const decision = await decide(event.authorizationToken, verifier, config.requiredScopes);
@@ -53,7 +59,10 @@ function logDecision(decision: Decision, methodArn: string, durationMs: number):
     case 'allow':
       return logger.info('authorization decision', entry);
     case 'deny':
-      return logger.info('authorization decision', { ...entry, missingScopes: decision.missingScopes });
+      return logger.info('authorization decision', {
+        ...entry,
+        missingScopes: decision.missingScopes,
+      });
     case 'unauthorized':
       return logger.info('authorization decision', { ...entry, detail: truncate(decision.detail) });
     case 'error':

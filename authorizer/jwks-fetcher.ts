@@ -17,7 +17,10 @@ export class JwksFetcher implements Fetcher {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
-      const cause = err instanceof Error && err.name === 'TimeoutError' ? `timed out after ${this.timeoutMs} ms` : String(err);
+      const cause =
+        err instanceof Error && err.name === 'TimeoutError'
+          ? `timed out after ${this.timeoutMs} ms`
+          : String(err);
       throw new FetchError(uri, cause);
     }
     if (response.status !== 200) {

@@ -28,7 +28,9 @@ export function buildPolicy(
     principalId: claims.sub,
     policyDocument: {
       Version: '2012-10-17',
-      Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: stageWildcard(methodArn) }],
+      Statement: [
+        { Action: 'execute-api:Invoke', Effect: effect, Resource: stageWildcard(methodArn) },
+      ],
     },
     context: toContext(claims),
   };

@@ -48,7 +48,11 @@ export function createVerifier(config: AuthorizerConfig): TokenVerifier {
       // authorization server must not make us refetch the JWKS looking for its kid.
       const { header, payload } = decomposeUnverifiedJwt(token);
       if (header.alg !== ALLOWED_ALG) {
-        throw new JwtInvalidSignatureAlgorithmError('JWT signature algorithm not allowed', header.alg, ALLOWED_ALG);
+        throw new JwtInvalidSignatureAlgorithmError(
+          'JWT signature algorithm not allowed',
+          header.alg,
+          ALLOWED_ALG,
+        );
       }
       if (payload.iss !== config.issuer) {
         throw new JwtInvalidIssuerError('Issuer not allowed', payload.iss, config.issuer);
@@ -64,7 +68,8 @@ export function checkOktaClaims(header: JwtHeader, payload: JwtPayload): void {
     throw new InvalidClaimsError(`alg ${String(header.alg)} is not ${ALLOWED_ALG}`);
   }
   if (typeof payload.exp !== 'number') throw new InvalidClaimsError('exp is missing');
-  if (typeof payload.sub !== 'string' || !payload.sub) throw new InvalidClaimsError('sub is missing');
+  if (typeof payload.sub !== 'string' || !payload.sub)
+    throw new InvalidClaimsError('sub is missing');
   if (payload.iat !== undefined) {
     if (typeof payload.iat !== 'number') throw new InvalidClaimsError('iat is not a number');
     if (payload.iat > Date.now() / 1000 + CLOCK_SKEW_SECONDS) {

@@ -10,10 +10,14 @@ export function parseOrigins(raw: string | undefined = process.env.CORS_ORIGINS)
     .map((origin) => origin.trim())
     .filter(Boolean);
   if (origins.length === 0) {
-    throw new Error('CORS_ORIGINS is empty. Use * or a comma-separated list such as https://app.example.com.');
+    throw new Error(
+      'CORS_ORIGINS is empty. Use * or a comma-separated list such as https://app.example.com.',
+    );
   }
   if (origins.includes('*') && origins.length > 1) {
-    throw new Error(`CORS_ORIGINS mixes * with origins (${raw}). Use * alone, or list the origins.`);
+    throw new Error(
+      `CORS_ORIGINS mixes * with origins (${raw}). Use * alone, or list the origins.`,
+    );
   }
   for (const origin of origins) {
     if (origin !== '*' && !isOrigin(origin)) {
@@ -40,10 +44,16 @@ const origins = parseOrigins();
  * The proxy integration bypasses API Gateway's CORS settings, so each response names the
  * allowed origin itself: `*`, or the caller's Origin when it is on the list.
  */
-export function corsHeaders(event: Pick<APIGatewayProxyEvent, 'headers'>, allowed = origins): Record<string, string> {
+export function corsHeaders(
+  event: Pick<APIGatewayProxyEvent, 'headers'>,
+  allowed = origins,
+): Record<string, string> {
   if (allowed.includes('*')) return { 'Access-Control-Allow-Origin': '*' };
-  const origin = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'origin')?.[1];
-  if (origin && allowed.includes(origin)) return { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
+  const origin = Object.entries(event.headers ?? {}).find(
+    ([name]) => name.toLowerCase() === 'origin',
+  )?.[1];
+  if (origin && allowed.includes(origin))
+    return { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
   return { Vary: 'Origin' };
 }
 

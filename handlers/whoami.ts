@@ -21,8 +21,11 @@ export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayPr
 }
 
 /** API Gateway passes context values as strings; serverless-offline keeps their types. */
-export function readIdentity(context: Record<string, unknown> | null | undefined): Identity | undefined {
-  const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : undefined);
+export function readIdentity(
+  context: Record<string, unknown> | null | undefined,
+): Identity | undefined {
+  const text = (value: unknown) =>
+    typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
   const sub = text(context?.sub);
   const issuer = text(context?.issuer);
   const exp = Number(context?.exp);

@@ -3,9 +3,14 @@
  * It speaks Okta's paths and mints access tokens shaped like Okta's (RS256, kid, ver, cid, scp).
  */
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Provider, { errors, type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, {
+  errors,
+  type ClientMetadata,
+  type Configuration,
+  type KoaContextWithOIDC,
+} from 'oidc-provider';
 
 export const LOCAL_AUTH_SERVER_PATH = '/oauth2/default';
 export const LOCAL_AUDIENCE = 'api://default';
@@ -40,25 +45,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
   const jwtClientId = `${clientId}-jwt`;
   const clientKey = generateRsaJwk();
 
-  let provider: Provider | undefined;
-  const server = createServer((req, res) => {
-    if (!provider) {
-      res.writeHead(503).end();
-      return;
-    }
-    // Okta serves its metadata under both names; oidc-provider only under the OpenID one.
-    if (req.url?.startsWith(`${LOCAL_AUTH_SERVER_PATH}/.well-known/oauth-authorization-server`)) {
-      req.url = `${LOCAL_AUTH_SERVER_PATH}/.well-known/openid-configuration`;
-    }
-    if (req.url?.startsWith(`${LOCAL_AUTH_SERVER_PATH}/`)) {
-      // Mounted under the issuer's path, as express's app.use(path, ...) would mount it.
-      Object.assign(req, { originalUrl: req.url, url: req.url.slice(LOCAL_AUTH_SERVER_PATH.length) });
-      provider.callback()(req, res);
-      return;
-    }
-    res.writeHead(404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ errorCode: 'E0000022', errorSummary: 'The endpoint does not exist.' }));
-  });
+  const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
@@ -85,8 +72,30 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
       jwks: { keys: [publicPart(clientKey)] },
     },
   ];
-  provider = withoutAdapterWarning(() => new Provider(issuer, configuration(audience, clients)));
+  const provider = withoutAdapterWarning(
+    () => new Provider(issuer, configuration(audience, clients)),
+  );
   provider.use(requireKnownScopes);
+  const callback = provider.callback();
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    // Okta serves its metadata under both names; oidc-provider only under the OpenID one.
+    if (req.url?.startsWith(`${LOCAL_AUTH_SERVER_PATH}/.well-known/oauth-authorization-server`)) {
+      req.url = `${LOCAL_AUTH_SERVER_PATH}/.well-known/openid-configuration`;
+    }
+    if (req.url?.startsWith(`${LOCAL_AUTH_SERVER_PATH}/`)) {
+      // Mounted under the issuer's path, as express's app.use(path, ...) would mount it.
+      Object.assign(req, {
+        originalUrl: req.url,
+        url: req.url.slice(LOCAL_AUTH_SERVER_PATH.length),
+      });
+      void callback(req, res);
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({ errorCode: 'E0000022', errorSummary: 'The endpoint does not exist.' }),
+    );
+  });
 
   return {
     issuer,
@@ -122,7 +131,8 @@ function configuration(audience: string, clients: ClientMetadata[]): Configurati
         defaultResource: () => audience,
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx, resource) => {
-          if (resource !== audience && resource !== OTHER_AUDIENCE) throw new errors.InvalidTarget();
+          if (resource !== audience && resource !== OTHER_AUDIENCE)
+            throw new errors.InvalidTarget();
           return resourceServer(resource);
         },
       },
@@ -159,7 +169,9 @@ function configuration(audience: string, clients: ClientMetadata[]): Configurati
 async function requireKnownScopes(ctx: KoaContextWithOIDC, next: () => Promise<void>) {
   await next();
   if (ctx.oidc?.route !== 'token' || ctx.status !== 200) return;
-  const requested = String(ctx.oidc.params?.scope ?? '').split(' ').filter(Boolean);
+  const requested = String(ctx.oidc.params?.scope ?? '')
+    .split(' ')
+    .filter(Boolean);
   const unknown = requested.filter((scope) => !(LOCAL_SCOPES as readonly string[]).includes(scope));
   if (requested.length === 0 || unknown.length > 0) {
     ctx.status = 400;

@@ -17,7 +17,10 @@ export function stateDir(): string {
 const stateFile = () => join(stateDir(), 'stack.json');
 const keyFile = () => join(stateDir(), 'dev-client-key.json');
 
-export function writeStackState(state: Omit<StackState, 'jwtClient'>, jwtClient: { id: string; privateJwk: object }): StackState {
+export function writeStackState(
+  state: Omit<StackState, 'jwtClient'>,
+  jwtClient: { id: string; privateJwk: object },
+): StackState {
   mkdirSync(stateDir(), { recursive: true, mode: 0o700 });
   writeFileSync(keyFile(), `${JSON.stringify(jwtClient.privateJwk, null, 2)}\n`, { mode: 0o600 });
   const full: StackState = { ...state, jwtClient: { id: jwtClient.id, keyFile: keyFile() } };

@@ -98,7 +98,9 @@ function banner(apiUrl: string, issuer: LocalIssuer | undefined): string {
   const scopes = process.env.OKTA_REQUIRED_SCOPES?.trim() || DEFAULT_REQUIRED_SCOPES;
   const lines = [
     '',
-    issuer ? 'Okta-protected API running locally, with a local Okta-compatible issuer (no Okta org needed).' : 'Okta-protected API running locally, against your Okta authorization server.',
+    issuer
+      ? 'Okta-protected API running locally, with a local Okta-compatible issuer (no Okta org needed).'
+      : 'Okta-protected API running locally, against your Okta authorization server.',
     '',
     `  GET ${apiUrl}/api/hello    public`,
     `  GET ${apiUrl}/api/whoami   needs an access token with scope: ${scopes}`,
@@ -112,7 +114,9 @@ function banner(apiUrl: string, issuer: LocalIssuer | undefined): string {
       `  Scopes      ${LOCAL_SCOPES.join(', ')} (a ReadOnly token gets 403 from whoami)`,
     );
   } else if (!process.env.OKTA_CLIENT_ID) {
-    lines.push('  For `npm run token`, set OKTA_CLIENT_ID and OKTA_CLIENT_SECRET (your API Services app) in .env.');
+    lines.push(
+      '  For `npm run token`, set OKTA_CLIENT_ID and OKTA_CLIENT_SECRET (your API Services app) in .env.',
+    );
   }
   lines.push(
     '',
@@ -140,7 +144,9 @@ function port(name: string, fallback: number): number {
   if (!raw) return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1 || value > 65535) {
-    throw new ConfigError(`${name} must be a port number from 1 to 65535, not ${JSON.stringify(raw)}.`);
+    throw new ConfigError(
+      `${name} must be a port number from 1 to 65535, not ${JSON.stringify(raw)}.`,
+    );
   }
   return value;
 }

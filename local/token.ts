@@ -57,9 +57,13 @@ function resolveRequest(argv: string[]): Request {
   const issuer = configured ? parseIssuer(configured) : (local?.issuer as string);
   const privateKeyFile = values['private-key'];
   const clientId =
-    values['client-id'] ?? env.OKTA_CLIENT_ID ?? (privateKeyFile ? local?.jwtClient.id : local?.client.id);
+    values['client-id'] ??
+    env.OKTA_CLIENT_ID ??
+    (privateKeyFile ? local?.jwtClient.id : local?.client.id);
   if (!clientId) {
-    throw new UsageError('No client id: pass --client-id or set OKTA_CLIENT_ID (your API Services app).');
+    throw new UsageError(
+      'No client id: pass --client-id or set OKTA_CLIENT_ID (your API Services app).',
+    );
   }
   const scope = values.scope ?? (env.OKTA_REQUIRED_SCOPES?.trim() || DEFAULT_REQUIRED_SCOPES);
   if (privateKeyFile) return { issuer, clientId, scope, auth: { privateKeyFile } };
@@ -106,7 +110,9 @@ function readPrivateJwk(file: string): webcrypto.JsonWebKey & { kid?: string } {
 }
 
 async function requestToken(request: Request): Promise<string> {
-  const insecure = new URL(request.issuer).protocol === 'http:' && isLoopbackHost(new URL(request.issuer).hostname);
+  const insecure =
+    new URL(request.issuer).protocol === 'http:' &&
+    isLoopbackHost(new URL(request.issuer).hostname);
   const config = await oidc.discovery(
     new URL(request.issuer),
     request.clientId,
@@ -128,15 +134,21 @@ function describe(error: unknown, issuer?: string): string {
   }
   if (error instanceof UsageError) return error.message;
   const code = networkErrorCode(error);
-  if (code) return `cannot reach the issuer at ${issuer} (${code}). Is it running, and is the URL right?`;
+  if (code)
+    return `cannot reach the issuer at ${issuer} (${code}). Is it running, and is the URL right?`;
   return error instanceof Error ? error.message : String(error);
 }
 
 function networkErrorCode(error: unknown): string | undefined {
-  for (let e = error as { cause?: unknown; code?: unknown; name?: string } | undefined; e; e = e.cause as typeof e) {
+  for (
+    let e = error as { cause?: unknown; code?: unknown; name?: string } | undefined;
+    e;
+    e = e.cause as typeof e
+  ) {
     if (e.name === 'TimeoutError') return 'timed out';
     if (typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code)) return e.code;
-    if (e instanceof TypeError && e.message === 'fetch failed') return (e.cause as Error | undefined)?.message ?? e.message;
+    if (e instanceof TypeError && e.message === 'fetch failed')
+      return (e.cause as Error | undefined)?.message ?? e.message;
   }
   return undefined;
 }

@@ -15,7 +15,8 @@ beforeAll(async () => {
   env = isolatedEnv({ API_PORT: String(await freePort()), ISSUER_PORT: String(await freePort()) });
   stack = await startTsx('local/start.ts', env, /Press Ctrl\+C to stop/, 120_000);
   const banner = stack.output();
-  const field = (label: string) => new RegExp(`^\\s+${label}\\s+(\\S+)$`, 'm').exec(banner)?.[1] as string;
+  const field = (label: string) =>
+    new RegExp(`^\\s+${label}\\s+(\\S+)$`, 'm').exec(banner)?.[1] as string;
   api = /GET (http:\/\/\S+)\/api\/hello/.exec(banner)?.[1] as string;
   printed = { issuer: field('Issuer'), clientId: field('Client ID'), secret: field('Secret') };
 }, 150_000);
@@ -29,7 +30,8 @@ const token = async (...args: string[]) => {
   expect(result).toMatchObject({ code: 0, stderr: '' });
   return result.stdout.trim();
 };
-const get = (path: string, headers: Record<string, string> = {}) => fetch(`${api}${path}`, { headers });
+const get = (path: string, headers: Record<string, string> = {}) =>
+  fetch(`${api}${path}`, { headers });
 
 it('prints the API, the issuer, the dev client and the commands to try', () => {
   expect(api).toBe(`http://localhost:${env.API_PORT}`);
@@ -41,7 +43,11 @@ it('prints the API, the issuer, the dev client and the commands to try', () => {
 });
 
 it('hello answers 200 with and without a token', async () => {
-  for (const headers of [{}, { Authorization: `Bearer ${await token()}` }]) {
+  const withAndWithout: Record<string, string>[] = [
+    {},
+    { Authorization: `Bearer ${await token()}` },
+  ];
+  for (const headers of withAndWithout) {
     const response = await get('/api/hello', headers);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ message: expect.stringContaining('Hello') });
@@ -65,25 +71,39 @@ it('whoami answers 200 with an AccessAll token, showing who called', async () =>
 });
 
 it('the printed client id and secret work at the token endpoint, as in the Okta guide', async () => {
-  const direct = await requestToken(printed.issuer, { id: printed.clientId, secret: printed.secret }, 'AccessAll');
+  const direct = await requestToken(
+    printed.issuer,
+    { id: printed.clientId, secret: printed.secret },
+    'AccessAll',
+  );
   expect((await get('/api/whoami', { Authorization: `Bearer ${direct}` })).status).toBe(200);
 });
 
 it('whoami answers 200 for the private_key_jwt client too', async () => {
   const keyFile = join(env.LOCAL_STATE_DIR as string, 'dev-client-key.json');
-  const response = await get('/api/whoami', { Authorization: `Bearer ${await token('--private-key', keyFile)}` });
+  const response = await get('/api/whoami', {
+    Authorization: `Bearer ${await token('--private-key', keyFile)}`,
+  });
   expect(response.status).toBe(200);
   expect(await response.json()).toMatchObject({ cid: 'local-dev-client-jwt' });
 });
 
 it('whoami answers 403 with a ReadOnly token', async () => {
-  expect((await get('/api/whoami', { Authorization: `Bearer ${await token('--scope', 'ReadOnly')}` })).status).toBe(403);
+  expect(
+    (await get('/api/whoami', { Authorization: `Bearer ${await token('--scope', 'ReadOnly')}` }))
+      .status,
+  ).toBe(403);
 });
 
 it('whoami answers 401 with a wrong-audience or a tampered token', async () => {
-  const wrongAudience = await requestToken(printed.issuer, { id: printed.clientId, secret: printed.secret }, 'AccessAll', {
-    resource: 'api://another-api',
-  });
+  const wrongAudience = await requestToken(
+    printed.issuer,
+    { id: printed.clientId, secret: printed.secret },
+    'AccessAll',
+    {
+      resource: 'api://another-api',
+    },
+  );
   const tampered = tamper(await token('--scope', 'ReadOnly'), { scp: ['AccessAll'] });
   for (const bad of [wrongAudience, tampered]) {
     expect((await get('/api/whoami', { Authorization: `Bearer ${bad}` })).status).toBe(401);
@@ -93,10 +113,16 @@ it('whoami answers 401 with a wrong-audience or a tampered token', async () => {
 it('answers a CORS preflight for whoami without a token', async () => {
   const response = await fetch(`${api}/api/whoami`, {
     method: 'OPTIONS',
-    headers: { Origin: 'https://app.example.com', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' },
+    headers: {
+      Origin: 'https://app.example.com',
+      'Access-Control-Request-Method': 'GET',
+      'Access-Control-Request-Headers': 'authorization',
+    },
   });
   expect(response.status).toBeLessThan(300);
-  expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
+  expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toContain(
+    'authorization',
+  );
 });
 
 it('stops cleanly: nothing left listening, no dev secrets left on disk', async () => {

@@ -25,7 +25,11 @@ describe('client_secret_basic', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
-    expect(decodePayload(result.stdout)).toMatchObject({ iss: issuer.issuer, cid: issuer.client.id, scp: ['AccessAll'] });
+    expect(decodePayload(result.stdout)).toMatchObject({
+      iss: issuer.issuer,
+      cid: issuer.client.id,
+      scp: ['AccessAll'],
+    });
   });
 
   it('asks for the scopes given', async () => {
@@ -34,11 +38,15 @@ describe('client_secret_basic', () => {
   });
 
   it('works from OKTA_* variables alone, as against a real Okta org', async () => {
-    const result = await runTsx('local/token.ts', [], isolatedEnv({
-      OKTA_ISSUER: issuer.issuer,
-      OKTA_CLIENT_ID: issuer.client.id,
-      OKTA_CLIENT_SECRET: issuer.client.secret,
-    }));
+    const result = await runTsx(
+      'local/token.ts',
+      [],
+      isolatedEnv({
+        OKTA_ISSUER: issuer.issuer,
+        OKTA_CLIENT_ID: issuer.client.id,
+        OKTA_CLIENT_SECRET: issuer.client.secret,
+      }),
+    );
     expect(result.code).toBe(0);
     expect(decodePayload(result.stdout)).toMatchObject({ cid: issuer.client.id });
   });
@@ -49,13 +57,23 @@ describe('private_key_jwt', () => {
     const result = await token(['--private-key', issuer.jwtClient.keyFile]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(decodePayload(result.stdout)).toMatchObject({ sub: issuer.jwtClient.id, cid: issuer.jwtClient.id, scp: ['AccessAll'] });
+    expect(decodePayload(result.stdout)).toMatchObject({
+      sub: issuer.jwtClient.id,
+      cid: issuer.jwtClient.id,
+      scp: ['AccessAll'],
+    });
   });
 
   it('is refused with a key the app does not know', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'token-test-'));
     const pem = join(dir, 'other.pem');
-    writeFileSync(pem, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    writeFileSync(
+      pem,
+      generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+        type: 'pkcs8',
+        format: 'pem',
+      }),
+    );
     const result = await token(['--private-key', pem]);
     expect(result.code).not.toBe(0);
     expect(result.stdout).toBe('');
@@ -63,15 +81,35 @@ describe('private_key_jwt', () => {
   });
 });
 
-describe('failures: the server\'s error on stderr, nothing on stdout, a non-zero exit', () => {
+describe("failures: the server's error on stderr, nothing on stdout, a non-zero exit", () => {
   it.each([
-    [['--scope', 'NoSuchScope'], {}, /token: invalid_scope: One or more scopes are not configured.*\(HTTP 400\)/],
+    [
+      ['--scope', 'NoSuchScope'],
+      {},
+      /token: invalid_scope: One or more scopes are not configured.*\(HTTP 400\)/,
+    ],
     [['--client-secret', 'wrong'], {}, /token: invalid_client.*\(HTTP 401\)/],
-    [['--private-key', '/no/such/key.json'], {}, /token: Cannot read the private key \/no\/such\/key\.json/],
+    [
+      ['--private-key', '/no/such/key.json'],
+      {},
+      /token: Cannot read the private key \/no\/such\/key\.json/,
+    ],
     [['--private-key', 'package.json'], {}, /token: package\.json is not an RSA private key/],
     [['--unknown-flag'], {}, /token: Unknown option '--unknown-flag'/],
-    [[], { OKTA_ISSUER: 'https://{yourOktaDomain}/oauth2/default', OKTA_CLIENT_ID: 'x', OKTA_CLIENT_SECRET: 'y' }, /token: OKTA_ISSUER still contains a placeholder/],
-    [[], { OKTA_ISSUER: 'https://dev-1.okta.com/oauth2/default' }, /token: No client id: pass --client-id or set OKTA_CLIENT_ID/],
+    [
+      [],
+      {
+        OKTA_ISSUER: 'https://{yourOktaDomain}/oauth2/default',
+        OKTA_CLIENT_ID: 'x',
+        OKTA_CLIENT_SECRET: 'y',
+      },
+      /token: OKTA_ISSUER still contains a placeholder/,
+    ],
+    [
+      [],
+      { OKTA_ISSUER: 'https://dev-1.okta.com/oauth2/default' },
+      /token: No client id: pass --client-id or set OKTA_CLIENT_ID/,
+    ],
   ])('%j %j', async (args, env, message) => {
     const result = await token(args, env);
     expect(result.code).toBe(1);
@@ -82,12 +120,18 @@ describe('failures: the server\'s error on stderr, nothing on stdout, a non-zero
   it('says how to start the local stack when nothing is running', async () => {
     const result = await runTsx('local/token.ts', [], isolatedEnv());
     expect(result).toMatchObject({ code: 1, stdout: '' });
-    expect(result.stderr).toMatch(/No issuer: start the local stack with `npm start`.*or set OKTA_ISSUER/);
+    expect(result.stderr).toMatch(
+      /No issuer: start the local stack with `npm start`.*or set OKTA_ISSUER/,
+    );
   });
 
   it('names the issuer it cannot reach', async () => {
     const closed = `http://127.0.0.1:${await freePort()}/oauth2/default`;
-    const result = await runTsx('local/token.ts', ['--issuer', closed, '--client-id', 'a', '--client-secret', 'b'], isolatedEnv());
+    const result = await runTsx(
+      'local/token.ts',
+      ['--issuer', closed, '--client-id', 'a', '--client-secret', 'b'],
+      isolatedEnv(),
+    );
     expect(result).toMatchObject({ code: 1, stdout: '' });
     expect(result.stderr).toContain(`token: cannot reach the issuer at ${closed}`);
   });

@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig, parseIssuer, parseScopes } from '../../../authorizer/config';
 
 describe('loadConfig', () => {
-  it('reads the issuer, derives Okta\'s JWKS path and applies the defaults', () => {
+  it("reads the issuer, derives Okta's JWKS path and applies the defaults", () => {
     expect(loadConfig({ OKTA_ISSUER: 'https://dev-123456.okta.com/oauth2/default' })).toEqual({
       issuer: 'https://dev-123456.okta.com/oauth2/default',
       jwksUri: 'https://dev-123456.okta.com/oauth2/default/v1/keys',
@@ -23,7 +23,10 @@ describe('loadConfig', () => {
 
   it.each([
     ['https://dev-123456.okta.com/oauth2/default/', 'https://dev-123456.okta.com/oauth2/default'],
-    ['  https://dev-123456.okta.com/oauth2/default  ', 'https://dev-123456.okta.com/oauth2/default'],
+    [
+      '  https://dev-123456.okta.com/oauth2/default  ',
+      'https://dev-123456.okta.com/oauth2/default',
+    ],
     ['http://127.0.0.1:4000/oauth2/default', 'http://127.0.0.1:4000/oauth2/default'],
     ['http://localhost:4000/oauth2/default', 'http://localhost:4000/oauth2/default'],
   ])('normalises the issuer %s', (raw, expected) => {
@@ -33,14 +36,26 @@ describe('loadConfig', () => {
 
 describe('configuration errors say how to fix them', () => {
   it.each([
-    [undefined, /OKTA_ISSUER is not set.*https:\/\/dev-123456\.okta\.com\/oauth2\/default.*npm start/],
+    [
+      undefined,
+      /OKTA_ISSUER is not set.*https:\/\/dev-123456\.okta\.com\/oauth2\/default.*npm start/,
+    ],
     ['', /OKTA_ISSUER is not set/],
-    ['https://{yourOktaDomain}/oauth2/default', /placeholder.*Replace \{yourOktaDomain\} with your Okta domain/],
+    [
+      'https://{yourOktaDomain}/oauth2/default',
+      /placeholder.*Replace \{yourOktaDomain\} with your Okta domain/,
+    ],
     ['not a url', /OKTA_ISSUER is not a URL/],
-    ['https://dev-123456-admin.okta.com/oauth2/default', /admin domain.*without -admin: https:\/\/dev-123456\.okta\.com\/oauth2\/default/],
+    [
+      'https://dev-123456-admin.okta.com/oauth2/default',
+      /admin domain.*without -admin: https:\/\/dev-123456\.okta\.com\/oauth2\/default/,
+    ],
     ['http://dev-123456.okta.com/oauth2/default', /must use https.*loopback/],
     ['http://10.0.0.5:4000/oauth2/default', /must use https/],
-    ['https://dev-123456.okta.com', /not a custom authorization server.*org authorization server.*Okta's own APIs.*\/oauth2\/default/],
+    [
+      'https://dev-123456.okta.com',
+      /not a custom authorization server.*org authorization server.*Okta's own APIs.*\/oauth2\/default/,
+    ],
     ['https://dev-123456.okta.com/oauth2/v1', /not a custom authorization server/],
     ['https://dev-123456.okta.com/oauth2/default/v1/token', /not a custom authorization server/],
     ['https://dev-123456.okta.com/oauth2/default?x=1', /without query/],
@@ -50,9 +65,9 @@ describe('configuration errors say how to fix them', () => {
   });
 
   it('rejects an empty audience', () => {
-    expect(() => loadConfig({ OKTA_ISSUER: 'https://dev-1.okta.com/oauth2/default', OKTA_AUDIENCE: ' ' })).toThrow(
-      /OKTA_AUDIENCE is empty.*api:\/\/default/,
-    );
+    expect(() =>
+      loadConfig({ OKTA_ISSUER: 'https://dev-1.okta.com/oauth2/default', OKTA_AUDIENCE: ' ' }),
+    ).toThrow(/OKTA_AUDIENCE is empty.*api:\/\/default/);
   });
 
   it('rejects an empty scope list rather than accepting any token', () => {
@@ -60,6 +75,8 @@ describe('configuration errors say how to fix them', () => {
   });
 
   it('rejects characters a scope cannot have', () => {
-    expect(() => parseScopes('AccessAll,ReadOnly "x"')).toThrow(/invalid scope.*Separate scopes with spaces/);
+    expect(() => parseScopes('AccessAll,ReadOnly "x"')).toThrow(
+      /invalid scope.*Separate scopes with spaces/,
+    );
   });
 });

@@ -10,7 +10,11 @@ let logs: CapturedLogs;
 
 beforeAll(async () => {
   issuer = await startLocalIssuerProcess();
-  handler = coldStart({ OKTA_ISSUER: issuer.issuer, OKTA_AUDIENCE: 'api://default', OKTA_REQUIRED_SCOPES: 'AccessAll' });
+  handler = coldStart({
+    OKTA_ISSUER: issuer.issuer,
+    OKTA_AUDIENCE: 'api://default',
+    OKTA_REQUIRED_SCOPES: 'AccessAll',
+  });
 });
 afterAll(() => issuer.stop());
 beforeEach(() => {
@@ -18,11 +22,22 @@ beforeEach(() => {
 });
 afterEach(() => logs.restore());
 
-const lastDecision = () => logs.lines().filter((line) => line.message === 'authorization decision').at(-1);
+const lastDecision = () =>
+  logs
+    .lines()
+    .filter((line) => line.message === 'authorization decision')
+    .at(-1);
 
 it('mints Okta-shaped tokens: scp array, cid, ver, and no scope string', async () => {
   const claims = decodePayload(await issuer.token('AccessAll'));
-  expect(claims).toMatchObject({ ver: 1, iss: issuer.issuer, aud: 'api://default', sub: issuer.client.id, cid: issuer.client.id, scp: ['AccessAll'] });
+  expect(claims).toMatchObject({
+    ver: 1,
+    iss: issuer.issuer,
+    aud: 'api://default',
+    sub: issuer.client.id,
+    cid: issuer.client.id,
+    scp: ['AccessAll'],
+  });
   expect(claims).not.toHaveProperty('scope');
   expect((claims.exp as number) - (claims.iat as number)).toBe(3600);
 });
@@ -30,7 +45,12 @@ it('mints Okta-shaped tokens: scp array, cid, ver, and no scope string', async (
 it('allows an AccessAll token', async () => {
   const result = await handler(tokenEvent(bearer(await issuer.token('AccessAll'))));
   expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow' });
-  expect(result.context).toMatchObject({ sub: issuer.client.id, cid: issuer.client.id, scope: 'AccessAll', issuer: issuer.issuer });
+  expect(result.context).toMatchObject({
+    sub: issuer.client.id,
+    cid: issuer.client.id,
+    scope: 'AccessAll',
+    issuer: issuer.issuer,
+  });
 });
 
 it('denies a ReadOnly token (403)', async () => {
@@ -40,17 +60,29 @@ it('denies a ReadOnly token (403)', async () => {
 });
 
 it.each([
-  ['a token for another API (wrong audience)', () => issuer.token('AccessAll', { resource: 'api://another-api' }), 'wrong_audience'],
-  ['a tampered token', async () => tamper(await issuer.token('ReadOnly'), { scp: ['AccessAll'] }), 'invalid_signature'],
+  [
+    'a token for another API (wrong audience)',
+    () => issuer.token('AccessAll', { resource: 'api://another-api' }),
+    'wrong_audience',
+  ],
+  [
+    'a tampered token',
+    async () => tamper(await issuer.token('ReadOnly'), { scp: ['AccessAll'] }),
+    'invalid_signature',
+  ],
 ])('refuses %s (401)', async (_name, token, reason) => {
-  await expect(handler(tokenEvent(bearer(await token())))).rejects.toThrow(new Error('Unauthorized'));
+  await expect(handler(tokenEvent(bearer(await token())))).rejects.toThrow(
+    new Error('Unauthorized'),
+  );
   expect(lastDecision()).toMatchObject({ outcome: 'unauthorized', reason });
 });
 
 it('refuses a token from another authorization server (401)', async () => {
   const another = await startLocalIssuerProcess();
   try {
-    await expect(handler(tokenEvent(bearer(await another.token('AccessAll'))))).rejects.toThrow(new Error('Unauthorized'));
+    await expect(handler(tokenEvent(bearer(await another.token('AccessAll'))))).rejects.toThrow(
+      new Error('Unauthorized'),
+    );
     expect(lastDecision()).toMatchObject({ outcome: 'unauthorized', reason: 'wrong_issuer' });
   } finally {
     await another.stop();

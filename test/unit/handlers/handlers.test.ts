@@ -25,16 +25,26 @@ describe('hello', () => {
   it('answers 200 JSON with CORS, token or not', async () => {
     const result = await load('hello')(event());
     expect(result.statusCode).toBe(200);
-    expect(result.headers).toMatchObject({ 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' });
+    expect(result.headers).toMatchObject({
+      'Content-Type': 'application/json',
+      'Access-Control-Allow-Origin': '*',
+    });
     expect(JSON.parse(result.body)).toEqual({ message: expect.stringContaining('Hello') });
   });
 });
 
 describe('whoami', () => {
-  const context = { sub: 'svc', cid: 'svc', scope: 'AccessAll ReadOnly', issuer: 'https://x.okta.com/oauth2/default' };
+  const context = {
+    sub: 'svc',
+    cid: 'svc',
+    scope: 'AccessAll ReadOnly',
+    issuer: 'https://x.okta.com/oauth2/default',
+  };
 
   it('reads the context as API Gateway delivers it (every value a string)', async () => {
-    const result = await load('whoami')(event({ ...context, exp: '1800000000', principalId: 'svc' }));
+    const result = await load('whoami')(
+      event({ ...context, exp: '1800000000', principalId: 'svc' }),
+    );
     expect(result.statusCode).toBe(200);
     expect(result.headers).toMatchObject({ 'Cache-Control': 'no-store' });
     expect(JSON.parse(result.body)).toEqual({
@@ -47,8 +57,14 @@ describe('whoami', () => {
   });
 
   it('reads the context as serverless-offline delivers it (numbers kept, scopes overwritten)', async () => {
-    const result = await load('whoami')(event({ ...context, uid: '00u1', exp: 1800000000, scopes: ['AccessAll'] }));
-    expect(JSON.parse(result.body)).toMatchObject({ uid: '00u1', scopes: ['AccessAll', 'ReadOnly'], expiresAt: '2027-01-15T08:00:00.000Z' });
+    const result = await load('whoami')(
+      event({ ...context, uid: '00u1', exp: 1800000000, scopes: ['AccessAll'] }),
+    );
+    expect(JSON.parse(result.body)).toMatchObject({
+      uid: '00u1',
+      scopes: ['AccessAll', 'ReadOnly'],
+      expiresAt: '2027-01-15T08:00:00.000Z',
+    });
   });
 
   it('fails closed with a 500 when no authorizer ran', async () => {
@@ -62,12 +78,21 @@ describe('CORS headers on handler responses', () => {
   const origins = 'https://app.example.com,https://admin.example.com';
 
   it('echoes an allowed Origin and varies on it', async () => {
-    const result = await load('hello', origins)(event(undefined, { origin: 'https://admin.example.com' }));
-    expect(result.headers).toMatchObject({ 'Access-Control-Allow-Origin': 'https://admin.example.com', Vary: 'Origin' });
+    const result = await load(
+      'hello',
+      origins,
+    )(event(undefined, { origin: 'https://admin.example.com' }));
+    expect(result.headers).toMatchObject({
+      'Access-Control-Allow-Origin': 'https://admin.example.com',
+      Vary: 'Origin',
+    });
   });
 
   it('names no origin for one that is not allowed', async () => {
-    const result = await load('hello', origins)(event(undefined, { Origin: 'https://evil.example.com' }));
+    const result = await load(
+      'hello',
+      origins,
+    )(event(undefined, { Origin: 'https://evil.example.com' }));
     expect(result.headers).not.toHaveProperty('Access-Control-Allow-Origin');
   });
 
