@@ -4,9 +4,22 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.(t|j)s$': ['@swc/jest'],
+    // Type-checking is `npm run typecheck`'s job; here ts-jest only transpiles, to CommonJS.
+    // jose is ESM-only, so its .js files go through it too (for the fixtures that forge tokens).
+    '^.+\\.[tj]s$': [
+      'ts-jest',
+      {
+        tsconfig: {
+          module: 'commonjs',
+          moduleResolution: 'node10',
+          ignoreDeprecations: '6.0',
+          rootDir: '.',
+          allowJs: true,
+          isolatedModules: true,
+        },
+      },
+    ],
   },
-  // jose is ESM-only; let swc turn it into CommonJS for the test fixtures that forge tokens.
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   testTimeout: 30000,
   // The end-to-end and template suites run serverless, which builds into one .esbuild folder.
