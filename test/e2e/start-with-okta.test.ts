@@ -1,0 +1,54 @@
+import { createServer } from 'node:net';
+import { startLocalIssuerProcess } from '../fixtures/local-issuer';
+import { freePort } from '../fixtures/ports';
+import { isolatedEnv, runTsx, startTsx } from '../fixtures/processes';
+
+// With OKTA_ISSUER set, `npm start` serves the API against that authorization server and starts no
+// issuer of its own. A separate local issuer process plays the real Okta org here.
+
+it('uses the configured issuer and starts none of its own', async () => {
+  const okta = await startLocalIssuerProcess();
+  const issuerPort = await freePort();
+  const env = isolatedEnv({
+    OKTA_ISSUER: okta.issuer,
+    OKTA_CLIENT_ID: okta.client.id,
+    OKTA_CLIENT_SECRET: okta.client.secret,
+    API_PORT: String(await freePort()),
+    ISSUER_PORT: String(issuerPort),
+  });
+  const stack = await startTsx('local/start.ts', env, /Press Ctrl\+C to stop/, 120_000);
+  try {
+    expect(stack.output()).toContain('against your Okta authorization server');
+    expect(stack.output()).toContain(`Issuer      ${okta.issuer}`);
+    expect(stack.output()).not.toContain('Secret');
+    await expect(portIsFree(issuerPort)).resolves.toBe(true);
+
+    const token = await runTsx('local/token.ts', [], env);
+    expect(token.code).toBe(0);
+    const response = await fetch(`http://localhost:${env.API_PORT}/api/whoami`, {
+      headers: { Authorization: `Bearer ${token.stdout.trim()}` },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ issuer: okta.issuer, cid: okta.client.id });
+  } finally {
+    await stack.stop();
+    await okta.stop();
+  }
+}, 150_000);
+
+it.each([
+  ['https://dev-123456-admin.okta.com/oauth2/default', /admin domain/],
+  ['https://dev-123456.okta.com', /not a custom authorization server/],
+])('refuses OKTA_ISSUER=%s at start, saying how to fix it', async (issuer, message) => {
+  const result = await runTsx('local/start.ts', [], isolatedEnv({ OKTA_ISSUER: issuer }));
+  expect(result.code).toBe(1);
+  expect(result.stderr).toMatch(message);
+});
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
