@@ -3,11 +3,11 @@
  * (or, with OKTA_ISSUER set, against that real Okta authorization server).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { ConfigError, DEFAULT_REQUIRED_SCOPES, loadConfig } from '../authorizer/config';
 import { loadDotenv } from './env';
 import { LOCAL_SCOPES, type LocalIssuer, startLocalIssuer } from './issuer';
+import { freePort } from './ports';
 import { removeStackState, writeStackState } from './stack-state';
 
 const READY_LINE = /Server ready: (http\S+)/;
@@ -149,17 +149,6 @@ function port(name: string, fallback: number): number {
     );
   }
   return value;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 main().catch((error: unknown) => {

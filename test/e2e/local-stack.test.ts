@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { requestToken } from '../fixtures/local-issuer';
-import { freePort } from '../fixtures/ports';
+import { freePort } from '../../local/ports';
 import { isolatedEnv, type Running, runTsx, startTsx } from '../fixtures/processes';
 import { tamper } from '../fixtures/tokens';
 

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { startLocalIssuerProcess } from '../fixtures/local-issuer';
-import { freePort } from '../fixtures/ports';
+import { freePort } from '../../local/ports';
 import { isolatedEnv, runTsx, startTsx } from '../fixtures/processes';
 
 // With OKTA_ISSUER set, `npm start` serves the API against that authorization server and starts no

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LocalIssuerProcess, startLocalIssuerProcess } from '../fixtures/local-issuer';
-import { freePort } from '../fixtures/ports';
+import { freePort } from '../../local/ports';
 import { isolatedEnv, runTsx } from '../fixtures/processes';
 import { decodePayload } from '../fixtures/tokens';
 
