@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import newman, { type NewmanRunSummary } from 'newman';
+import { freePort } from '../../local/ports';
+import { isolatedEnv, ROOT, type Running, startTsx } from '../fixtures/processes';
+
+// The Postman collection users import, run by newman against `npm start` on free ports.
+const COLLECTION = join(ROOT, 'postman/okta-api.postman_collection.json');
+const LOCAL_ENVIRONMENT = join(ROOT, 'postman/local.postman_environment.json');
+
+let stack: Running;
+let overrides: { key: string; value: string }[];
+
+beforeAll(async () => {
+  const env = isolatedEnv({
+    API_PORT: String(await freePort()),
+    ISSUER_PORT: String(await freePort()),
+  });
+  stack = await startTsx('local/start.ts', env, /Press Ctrl\+C to stop/, 120_000);
+  // What a user copies from the banner into the environment; the rest is the committed `local` one.
+  const printed = (label: string) =>
+    new RegExp(`^\\s+${label}\\s+(\\S+)$`, 'm').exec(stack.output())?.[1] as string;
+  overrides = [
+    { key: 'issuer', value: printed('Issuer') },
+    { key: 'baseUrl', value: `http://localhost:${env.API_PORT}` },
+    { key: 'clientSecret', value: printed('Secret') },
+  ];
+}, 150_000);
+
+afterAll(() => stack?.stop());
+
+function runCollection(collection: object | string): Promise<NewmanRunSummary> {
+  return new Promise((resolve, reject) => {
+    newman.run(
+      { collection, environment: LOCAL_ENVIRONMENT, envVar: overrides, reporters: [] },
+      (error, summary) => (error ? reject(error) : resolve(summary)),
+    );
+  });
+}
+
+const failures = (summary: NewmanRunSummary) =>
+  summary.run.failures.map((f) => `${f.source?.name}: ${f.error.test ?? ''} ${f.error.message}`);
+
+it('passes every assertion of every request against the local stack', async () => {
+  const summary = await runCollection(COLLECTION);
+  expect(failures(summary)).toEqual([]);
+  expect(summary.run.stats.requests).toMatchObject({ total: 9, failed: 0 });
+  expect(summary.run.stats.assertions.total).toBe(18);
+  expect(summary.run.stats.assertions.failed).toBe(0);
+});
+
+it('fails when an expectation is wrong', async () => {
+  const collection = JSON.parse(readFileSync(COLLECTION, 'utf8'));
+  const whoami = collection.item.find(
+    (item: { name: string }) => item.name === 'whoami without a token',
+  );
+  whoami.event[0].script.exec = [
+    "pm.test('returns 200 OK', () => pm.response.to.have.status(200));",
+  ];
+  const summary = await runCollection(collection);
+  expect(failures(summary)).toEqual([
+    expect.stringMatching(/^whoami without a token: returns 200 OK .*401/),
+  ]);
+});
+
+it('commits no secret in its environments', () => {
+  for (const file of ['local', 'okta']) {
+    const environment = JSON.parse(
+      readFileSync(join(ROOT, `postman/${file}.postman_environment.json`), 'utf8'),
+    );
+    const secret = environment.values.find((v: { key: string }) => v.key === 'clientSecret');
+    expect(secret).toMatchObject({ value: '', type: 'secret' });
+  }
+});
