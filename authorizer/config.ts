@@ -8,6 +8,11 @@ export interface AuthorizerConfig {
   requiredScopes: string[];
   /** Upper bound for one JWKS request; well inside the Lambda timeout. */
   jwksTimeoutMs: number;
+  /** A JWKS older than this is refetched: the bound on trusting a key the issuer has removed. */
+  jwksMaxAgeMs: number;
+  /** Pause after a failed JWKS fetch, doubling per failure up to the max. */
+  jwksBackoffMs: number;
+  jwksMaxBackoffMs: number;
 }
 
 export class ConfigError extends Error {
@@ -17,6 +22,9 @@ export class ConfigError extends Error {
 export const DEFAULT_AUDIENCE = 'api://default';
 export const DEFAULT_REQUIRED_SCOPES = 'AccessAll';
 const JWKS_TIMEOUT_MS = 2000;
+const JWKS_MAX_AGE_MS = 10 * 60 * 1000;
+const JWKS_BACKOFF_MS = 1000;
+const JWKS_MAX_BACKOFF_MS = 30 * 1000;
 const EXAMPLE_ISSUER = 'https://dev-123456.okta.com/oauth2/default';
 // RFC 6749 section 3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
@@ -33,6 +41,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuthorizerConf
     audience: parseAudience(env.OKTA_AUDIENCE),
     requiredScopes: parseScopes(env.OKTA_REQUIRED_SCOPES),
     jwksTimeoutMs: JWKS_TIMEOUT_MS,
+    jwksMaxAgeMs: JWKS_MAX_AGE_MS,
+    jwksBackoffMs: JWKS_BACKOFF_MS,
+    jwksMaxBackoffMs: JWKS_MAX_BACKOFF_MS,
   };
 }
 

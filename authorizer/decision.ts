@@ -14,7 +14,12 @@ import {
   ParameterValidationError,
   WaitPeriodNotYetEndedJwkError,
 } from 'aws-jwt-verify/error';
-import { type AccessTokenClaims, InvalidClaimsError, type TokenVerifier } from './verifier';
+import {
+  type AccessTokenClaims,
+  InvalidClaimsError,
+  type TokenVerifier,
+  UntrustedKeyHeaderError,
+} from './verifier';
 
 export type UnauthorizedReason =
   | 'missing_token'
@@ -29,7 +34,8 @@ export type UnauthorizedReason =
   | 'not_yet_valid'
   | 'wrong_issuer'
   | 'wrong_audience'
-  | 'invalid_claims';
+  | 'invalid_claims'
+  | 'untrusted_key_header';
 
 export type ErrorReason = 'jwks_unavailable' | 'jwks_invalid' | 'misconfigured' | 'internal_error';
 
@@ -103,6 +109,7 @@ function classify(error: unknown): Decision {
   if (error instanceof ParameterValidationError)
     return { outcome: 'error', reason: 'misconfigured', error };
   if (error instanceof JwtParseError) return unauthorized('malformed_token');
+  if (error instanceof UntrustedKeyHeaderError) return unauthorized('untrusted_key_header');
   if (error instanceof JwtInvalidSignatureAlgorithmError)
     return unauthorized('unsupported_algorithm');
   if (error instanceof JwtWithoutValidKidError) return unauthorized('missing_kid');

@@ -14,7 +14,12 @@ const config = (() => {
     throw error;
   }
 })();
-const verifier = createVerifier(config);
+const verifier = createVerifier(config, (error) =>
+  logger.warn('JWKS refresh failed; still using the cached keys', {
+    jwksUri: config.jwksUri,
+    error,
+  }),
+);
 // Prefetch the JWKS so the first request verifies from memory; a failure is retried on demand.
 const jwksReady = verifier.hydrate().catch((error: unknown) => {
   logger.error('JWKS prefetch failed', {

@@ -1,9 +1,9 @@
 import { JwtVerifier } from 'aws-jwt-verify';
 import { JwtInvalidIssuerError, JwtInvalidSignatureAlgorithmError } from 'aws-jwt-verify/error';
-import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
 import type { AuthorizerConfig } from './config';
+import { ResilientJwksCache } from './jwks-cache';
 import { JwksFetcher } from './jwks-fetcher';
 
 /** The claims the rest of the pipeline relies on, read from a verified Okta access token. */
@@ -21,8 +21,17 @@ export class InvalidClaimsError extends Error {
   override name = 'InvalidClaimsError';
 }
 
+/** A token header that names its own key or key source: only the issuer's JWKS is trusted. */
+export class UntrustedKeyHeaderError extends Error {
+  override name = 'UntrustedKeyHeaderError';
+}
+
 const ALLOWED_ALG = 'RS256';
+const KEY_HEADERS = ['jku', 'jwk', 'x5u', 'x5c'];
 const CLOCK_SKEW_SECONDS = 60;
+// Okta caps scopes per token far below this; a longer list is not one of its tokens.
+const MAX_SCOPES = 100;
+const MAX_SCOPE_LENGTH = 256;
 
 export interface TokenVerifier {
   /** Resolves to the token's claims, or rejects with aws-jwt-verify's typed errors (or InvalidClaimsError). */
@@ -31,7 +40,17 @@ export interface TokenVerifier {
   hydrate(): Promise<void>;
 }
 
-export function createVerifier(config: AuthorizerConfig): TokenVerifier {
+export function createVerifier(
+  config: AuthorizerConfig,
+  onStaleJwksRefreshFailed?: (error: unknown) => void,
+): TokenVerifier {
+  const jwksCache = new ResilientJwksCache({
+    fetcher: new JwksFetcher(config.jwksTimeoutMs),
+    maxAgeMs: config.jwksMaxAgeMs,
+    backoffMs: config.jwksBackoffMs,
+    maxBackoffMs: config.jwksMaxBackoffMs,
+    onStaleRefreshFailed: onStaleJwksRefreshFailed,
+  });
   const verifier = JwtVerifier.create(
     {
       issuer: config.issuer,
@@ -39,14 +58,16 @@ export function createVerifier(config: AuthorizerConfig): TokenVerifier {
       jwksUri: config.jwksUri,
       customJwtCheck: ({ header, payload }) => checkOktaClaims(header, payload),
     },
-    { jwksCache: new SimpleJwksCache({ fetcher: new JwksFetcher(config.jwksTimeoutMs) }) },
+    { jwksCache },
   );
   return {
     hydrate: () => verifier.hydrate(),
     async verify(token) {
-      // Cheap refusals before the key lookup: a token with another algorithm or from another
-      // authorization server must not make us refetch the JWKS looking for its kid.
+      // Cheap refusals before the key lookup: a token with another algorithm, its own key, or
+      // from another authorization server must not make us refetch the JWKS looking for its kid.
       const { header, payload } = decomposeUnverifiedJwt(token);
+      const keyHeader = KEY_HEADERS.find((name) => name in header);
+      if (keyHeader) throw new UntrustedKeyHeaderError(`${keyHeader} header is not accepted`);
       if (header.alg !== ALLOWED_ALG) {
         throw new JwtInvalidSignatureAlgorithmError(
           'JWT signature algorithm not allowed',
@@ -86,10 +107,15 @@ export function readScopes(payload: JwtPayload): string[] {
     if (!Array.isArray(scp) || !scp.every((s): s is string => typeof s === 'string')) {
       throw new InvalidClaimsError('scp is not an array of strings');
     }
+    if (scp.length > MAX_SCOPES || scp.some((s) => s.length > MAX_SCOPE_LENGTH)) {
+      throw new InvalidClaimsError('scp is larger than any Okta token carries');
+    }
     return scp;
   }
   if (scope !== undefined) {
     if (typeof scope !== 'string') throw new InvalidClaimsError('scope is not a string');
+    if (scope.length > MAX_SCOPES * MAX_SCOPE_LENGTH)
+      throw new InvalidClaimsError('scope is too long');
     return scope.split(' ').filter(Boolean);
   }
   return [];

@@ -8,6 +8,9 @@ describe('loadConfig', () => {
       audience: 'api://default',
       requiredScopes: ['AccessAll'],
       jwksTimeoutMs: 2000,
+      jwksMaxAgeMs: 600_000,
+      jwksBackoffMs: 1000,
+      jwksMaxBackoffMs: 30_000,
     });
   });
 

@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { exportJWK } from 'jose';
+import { answer, type AuthorizerHandler, coldStart } from '../fixtures/authorizer';
+import { type JwksServer, startJwksServer } from '../fixtures/jwks-server';
+import { captureLogs, type CapturedLogs } from '../fixtures/logs';
+import { ROOT } from '../fixtures/processes';
+import { MATRIX, type MatrixCase, type MatrixContext, matrixKeys } from './matrix';
+
+// Every case of the bad-input matrix through the authorizer handler, as API Gateway calls it.
+let ctx: MatrixContext;
+let jwks: JwksServer;
+let handler: AuthorizerHandler;
+let logs: CapturedLogs;
+const headersSent: string[] = [];
+
+beforeAll(async () => {
+  const keys = await matrixKeys();
+  jwks = await startJwksServer([keys.trusted.publicJwk, keys.ec.publicJwk]);
+  ctx = { ...keys, issuer: jwks.issuer };
+  logs = captureLogs();
+  handler = coldStart({
+    OKTA_ISSUER: jwks.issuer,
+    OKTA_AUDIENCE: 'api://default',
+    OKTA_REQUIRED_SCOPES: 'AccessAll',
+  });
+});
+afterAll(async () => {
+  logs.restore();
+  await jwks.close();
+});
+
+it('has at least 40 cases of bad input', () => {
+  expect(MATRIX.filter((c) => c.status !== 200).length).toBeGreaterThanOrEqual(40);
+  expect(new Set(MATRIX.map((c) => c.name)).size).toBe(MATRIX.length);
+});
+
+it.each(MATRIX.map((c) => [c.name, c] as [string, MatrixCase]))('%s', async (_name, c) => {
+  const header = await c.header(ctx);
+  if (header) headersSent.push(header);
+  const before = logs.lines().length;
+  const { status, thrown } = await answer(handler, header);
+  const decisions = logs
+    .lines()
+    .slice(before)
+    .filter((line) => line.message === 'authorization decision');
+
+  expect(status).toBe(c.status);
+  // 401 must be exactly this message: anything else becomes a 500 on AWS.
+  if (c.status === 401) expect(thrown).toBe('Unauthorized');
+  expect(decisions).toHaveLength(1);
+  expect(decisions[0]).toMatchObject({
+    reason: c.reason,
+    route: 'GET /api/whoami',
+    durationMs: expect.any(Number),
+  });
+});
+
+it('never logs a token, a signature, a client secret or a key', async () => {
+  const text = logs.text();
+  expect(headersSent.length).toBeGreaterThan(40);
+  for (const header of headersSent) {
+    const credential = header.trim().split(/\s+/).slice(1).join(' ') || header.trim();
+    if (credential.length >= 16) expect(text).not.toContain(credential);
+    for (const segment of credential.split(/[.\s,]/)) {
+      if (segment.length >= 16) expect(text).not.toContain(segment);
+    }
+  }
+  for (const secret of [
+    's3cr3t-value',
+    'Y2xpZW50OnMzY3IzdC12YWx1ZQ',
+    '00Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr9St0Uv',
+  ]) {
+    expect(text).not.toContain(secret);
+  }
+  for (const key of [ctx.trusted, ctx.other, ctx.ec]) {
+    const { d } = await exportJWK(key.privateKey);
+    expect(text).not.toContain(d);
+  }
+  expect(text).not.toMatch(/PRIVATE KEY/);
+});
+
+it("is the table in README's security section", () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const rows = [...readme.matchAll(/^\| (.+?) +\| (\d{3}) +\| `(\w+)` +\|$/gm)].map(
+    ([, name, status, reason]) => [name, Number(status), reason],
+  );
+  expect(rows).toEqual(MATRIX.map((c) => [c.name, c.status, c.reason]));
+});
