@@ -2,38 +2,22 @@
  * `npm start`: the API under serverless offline, beside a local Okta-compatible issuer
  * (or, with OKTA_ISSUER set, against that real Okta authorization server).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { ConfigError, DEFAULT_REQUIRED_SCOPES, loadConfig } from '../authorizer/config';
 import { loadDotenv } from './env';
-import { LOCAL_SCOPES, type LocalIssuer, startLocalIssuer } from './issuer';
-import { freePort } from './ports';
+import { LOCAL_SCOPES, type LocalIssuer } from './issuer';
+import { startStack } from './stack';
 import { removeStackState, writeStackState } from './stack-state';
-
-const READY_LINE = /Server ready: (http\S+)/;
 
 async function main(): Promise<void> {
   loadDotenv();
-  const apiPort = port('API_PORT', 3000);
   const useOkta = Boolean(process.env.OKTA_ISSUER?.trim());
+  if (useOkta) loadConfig(); // fail now, with the fix in the message, rather than on the first request
 
-  let issuer: LocalIssuer | undefined;
-  if (useOkta) {
-    loadConfig(); // fail now, with the fix in the message, rather than on the first request
-  } else {
-    issuer = await startLocalIssuer({
-      port: port('ISSUER_PORT', 4000),
-      clientId: process.env.LOCAL_CLIENT_ID,
-      clientSecret: process.env.LOCAL_CLIENT_SECRET,
-      audience: process.env.OKTA_AUDIENCE,
-    });
-  }
-
-  const offline = spawnOffline({
-    ...process.env,
-    ...(issuer && { OKTA_ISSUER: issuer.issuer, OKTA_AUDIENCE: issuer.audience }),
-    API_PORT: String(apiPort),
-    LAMBDA_PORT: String(await freePort()),
+  const stack = await startStack({
+    apiPort: port('API_PORT', 3000),
+    issuerPort: useOkta ? undefined : port('ISSUER_PORT', 4000),
+    env: process.env,
+    output: (line, stream) => process[stream].write(`${line}\n`),
   });
 
   let stopping = false;
@@ -41,24 +25,17 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     removeStackState();
-    if (offline.exitCode === null && offline.pid) {
-      try {
-        process.kill(-offline.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
-    await issuer?.close();
+    await stack.stop();
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
-  offline.on('exit', (code) => {
+  void stack.exited.then((code) => {
     if (!stopping) console.error(`serverless offline exited (code ${code}); stopping.`);
-    void stop(code ?? 1);
+    void stop(code);
   });
 
-  const apiUrl = (await waitForReady(offline)).replace(/\/$/, '');
+  const { apiUrl, issuer } = stack;
   if (issuer) {
     writeStackState(
       { issuer: issuer.issuer, audience: issuer.audience, apiUrl, client: issuer.client },
@@ -66,32 +43,6 @@ async function main(): Promise<void> {
     );
   }
   console.log(banner(apiUrl, issuer));
-}
-
-function spawnOffline(env: NodeJS.ProcessEnv): ChildProcess {
-  const bin = require.resolve('serverless/bin/serverless.js');
-  // Its own process group, so stopping it also stops the workers it starts.
-  return spawn(process.execPath, [bin, 'offline', 'start'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-}
-
-function waitForReady(child: ChildProcess): Promise<string> {
-  return new Promise((resolve) => {
-    for (const [stream, sink] of [
-      [child.stdout, process.stdout],
-      [child.stderr, process.stderr],
-    ] as const) {
-      if (!stream) continue;
-      createInterface({ input: stream }).on('line', (line) => {
-        sink.write(`${line}\n`);
-        const ready = READY_LINE.exec(line);
-        if (ready?.[1]) resolve(ready[1]);
-      });
-    }
-  });
 }
 
 function banner(apiUrl: string, issuer: LocalIssuer | undefined): string {
