@@ -13,6 +13,8 @@ export interface AuthorizerConfig {
   /** Pause after a failed JWKS fetch, doubling per failure up to the max. */
   jwksBackoffMs: number;
   jwksMaxBackoffMs: number;
+  /** How many verified tokens a warm container remembers (see token-cache.ts for the memory bound). */
+  tokenCacheSize: number;
 }
 
 export class ConfigError extends Error {
@@ -25,6 +27,7 @@ const JWKS_TIMEOUT_MS = 2000;
 const JWKS_MAX_AGE_MS = 10 * 60 * 1000;
 const JWKS_BACKOFF_MS = 1000;
 const JWKS_MAX_BACKOFF_MS = 30 * 1000;
+const TOKEN_CACHE_SIZE = 1000;
 const EXAMPLE_ISSUER = 'https://dev-123456.okta.com/oauth2/default';
 // RFC 6749 section 3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
@@ -44,6 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuthorizerConf
     jwksMaxAgeMs: JWKS_MAX_AGE_MS,
     jwksBackoffMs: JWKS_BACKOFF_MS,
     jwksMaxBackoffMs: JWKS_MAX_BACKOFF_MS,
+    tokenCacheSize: TOKEN_CACHE_SIZE,
   };
 }
 

@@ -55,11 +55,12 @@ export const MAX_HEADER_BYTES = 8192;
 // RFC 7235: credentials = auth-scheme 1*SP token68, and the scheme is case-insensitive.
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 
-export async function decide(
+/** Synchronous when the verifier has the keys in memory; a promise when it has to fetch them. */
+export function decide(
   authorization: string | undefined,
   verifier: TokenVerifier,
   requiredScopes: readonly string[],
-): Promise<Decision> {
+): Decision | Promise<Decision> {
   const header = authorization?.trim();
   if (!header) return { outcome: 'unauthorized', reason: 'missing_token' };
   if (header.length > MAX_HEADER_BYTES)
@@ -78,11 +79,19 @@ export async function decide(
 
   let claims: AccessTokenClaims;
   try {
-    claims = await verifier.verify(match[1] as string);
+    const verified = verifier.verify(match[1] as string);
+    if (verified instanceof Promise) {
+      return verified.then((fetched) => checkScopes(fetched, requiredScopes), classify);
+    }
+    claims = verified;
   } catch (error) {
     return classify(error);
   }
+  return checkScopes(claims, requiredScopes);
+}
 
+/** Rechecked on every request, cached token or not: the scopes this route requires. */
+function checkScopes(claims: AccessTokenClaims, requiredScopes: readonly string[]): Decision {
   const missingScopes = requiredScopes.filter((scope) => !claims.scopes.includes(scope));
   if (missingScopes.length > 0) {
     return { outcome: 'deny', reason: 'insufficient_scope', claims, missingScopes };

@@ -1,6 +1,7 @@
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { loadConfig } from './config';
 import { type Decision, decide } from './decision';
+import { LogLevelThreshold } from '@aws-lambda-powertools/logger';
 import { logger } from './logger';
 import { buildPolicy } from './policy';
 import { createVerifier } from './verifier';
@@ -14,28 +15,39 @@ const config = (() => {
     throw error;
   }
 })();
-const verifier = createVerifier(config, (error) =>
-  logger.warn('JWKS refresh failed; still using the cached keys', {
-    jwksUri: config.jwksUri,
-    error,
-  }),
-);
-// Prefetch the JWKS so the first request verifies from memory; a failure is retried on demand.
-const jwksReady = verifier.hydrate().catch((error: unknown) => {
-  logger.error('JWKS prefetch failed', {
-    reason: 'jwks_unavailable',
-    jwksUri: config.jwksUri,
-    error,
-  });
+const verifier = createVerifier(config, {
+  onStaleJwksRefreshFailed: (error) =>
+    logger.warn('JWKS refresh failed; still using the cached keys', {
+      jwksUri: config.jwksUri,
+      error,
+    }),
 });
+// Prefetch the JWKS so the first request verifies from memory; a failure is retried on demand.
+let prefetched = false;
+const prefetch = verifier
+  .hydrate()
+  .catch((error: unknown) => {
+    logger.error('JWKS prefetch failed', {
+      reason: 'jwks_unavailable',
+      jwksUri: config.jwksUri,
+      error,
+    });
+  })
+  .finally(() => {
+    prefetched = true;
+  });
+// Allow decisions are the bulk of the traffic: logged at DEBUG. Refusals at INFO, errors at ERROR.
+const logAllows = logger.level <= LogLevelThreshold.DEBUG;
 
 export async function handler(
   event: APIGatewayTokenAuthorizerEvent,
 ): Promise<APIGatewayAuthorizerResult> {
   const started = performance.now();
-  await jwksReady;
-  const decision = await decide(event.authorizationToken, verifier, config.requiredScopes);
-  logDecision(decision, event.methodArn, performance.now() - started);
+  if (!prefetched) await prefetch;
+  let decision = decide(event.authorizationToken, verifier, config.requiredScopes);
+  if (decision instanceof Promise) decision = await decision;
+  if (decision.outcome !== 'allow' || logAllows)
+    logDecision(decision, event.methodArn, performance.now() - started);
 
   switch (decision.outcome) {
     case 'allow':
@@ -62,7 +74,7 @@ function logDecision(decision: Decision, methodArn: string, durationMs: number):
   };
   switch (decision.outcome) {
     case 'allow':
-      return logger.info('authorization decision', entry);
+      return logger.debug('authorization decision', entry);
     case 'deny':
       return logger.info('authorization decision', {
         ...entry,

@@ -11,6 +11,8 @@ export interface JwksCacheOptions {
   backoffMs: number;
   maxBackoffMs: number;
   onStaleRefreshFailed?: (error: unknown) => void;
+  /** Called after every successful fetch: what was verified against the old keys may no longer hold. */
+  onFetched?: () => void;
 }
 
 /**
@@ -42,6 +44,7 @@ export class ResilientJwksCache extends SimpleJwksCache {
       this.fetchedAt.set(jwksUri, Date.now());
       this.failures = 0;
       this.retryAt = 0;
+      this.options.onFetched?.();
       return jwks;
     } catch (error) {
       const backoff = Math.min(
@@ -54,9 +57,14 @@ export class ResilientJwksCache extends SimpleJwksCache {
     }
   }
 
-  override async getJwk(jwksUri: string, decomposedJwt: DecomposedJwt): Promise<JwkWithKid> {
+  /** Cached and younger than `maxAgeMs`: safe to verify against synchronously. */
+  isFresh(jwksUri: string): boolean {
     const fetchedAt = this.fetchedAt.get(jwksUri);
-    if (fetchedAt !== undefined && Date.now() - fetchedAt > this.options.maxAgeMs) {
+    return fetchedAt !== undefined && Date.now() - fetchedAt <= this.options.maxAgeMs;
+  }
+
+  override async getJwk(jwksUri: string, decomposedJwt: DecomposedJwt): Promise<JwkWithKid> {
+    if (this.fetchedAt.has(jwksUri) && !this.isFresh(jwksUri)) {
       await this.getJwks(jwksUri).catch((error: unknown) =>
         this.options.onStaleRefreshFailed?.(error),
       );

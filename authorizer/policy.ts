@@ -36,11 +36,19 @@ export function buildPolicy(
   };
 }
 
+const wildcards = new Map<string, string>();
+
 /** arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{method}/{path} -> .../{apiId}/{stage}/* */
 export function stageWildcard(methodArn: string): string {
-  const match = /^(arn:[^:]+:execute-api:[^:]+:[^:]+:[^/]+\/[^/]+)\/.+$/.exec(methodArn);
-  if (!match) throw new Error(`Unexpected methodArn: ${methodArn}`);
-  return `${match[1]}/*`;
+  let wildcard = wildcards.get(methodArn);
+  if (wildcard === undefined) {
+    const match = /^(arn:[^:]+:execute-api:[^:]+:[^:]+:[^/]+\/[^/]+)\/.+$/.exec(methodArn);
+    if (!match) throw new Error(`Unexpected methodArn: ${methodArn}`);
+    wildcard = `${match[1]}/*`;
+    // One entry per route and stage of this API; the bound is only a backstop.
+    if (wildcards.size < 256) wildcards.set(methodArn, wildcard);
+  }
+  return wildcard;
 }
 
 export function toContext(claims: AccessTokenClaims): AuthorizerContext {

@@ -1,10 +1,16 @@
 import { JwtVerifier } from 'aws-jwt-verify';
-import { JwtInvalidIssuerError, JwtInvalidSignatureAlgorithmError } from 'aws-jwt-verify/error';
+import {
+  JwksNotAvailableInCacheError,
+  JwtInvalidIssuerError,
+  JwtInvalidSignatureAlgorithmError,
+  KidNotFoundInJwksError,
+} from 'aws-jwt-verify/error';
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
 import type { AuthorizerConfig } from './config';
 import { ResilientJwksCache } from './jwks-cache';
 import { JwksFetcher } from './jwks-fetcher';
+import { VerifiedTokenCache } from './token-cache';
 
 /** The claims the rest of the pipeline relies on, read from a verified Okta access token. */
 export interface AccessTokenClaims {
@@ -34,22 +40,29 @@ const MAX_SCOPES = 100;
 const MAX_SCOPE_LENGTH = 256;
 
 export interface TokenVerifier {
-  /** Resolves to the token's claims, or rejects with aws-jwt-verify's typed errors (or InvalidClaimsError). */
-  verify(token: string): Promise<AccessTokenClaims>;
+  /**
+   * The token's claims, or a typed error (aws-jwt-verify's, InvalidClaimsError,
+   * UntrustedKeyHeaderError). Synchronous when the keys are in memory, a promise when it must fetch them.
+   */
+  verify(token: string): AccessTokenClaims | Promise<AccessTokenClaims>;
   /** Loads the JWKS into memory. */
   hydrate(): Promise<void>;
 }
 
-export function createVerifier(
-  config: AuthorizerConfig,
-  onStaleJwksRefreshFailed?: (error: unknown) => void,
-): TokenVerifier {
+export interface VerifierHooks {
+  onStaleJwksRefreshFailed?: (error: unknown) => void;
+}
+
+export function createVerifier(config: AuthorizerConfig, hooks: VerifierHooks = {}): TokenVerifier {
+  const verified = new VerifiedTokenCache(config.tokenCacheSize);
   const jwksCache = new ResilientJwksCache({
     fetcher: new JwksFetcher(config.jwksTimeoutMs),
     maxAgeMs: config.jwksMaxAgeMs,
     backoffMs: config.jwksBackoffMs,
     maxBackoffMs: config.jwksMaxBackoffMs,
-    onStaleRefreshFailed: onStaleJwksRefreshFailed,
+    onStaleRefreshFailed: hooks.onStaleJwksRefreshFailed,
+    // New keys may have dropped old ones: re-verify everything against them.
+    onFetched: () => verified.clear(),
   });
   const verifier = JwtVerifier.create(
     {
@@ -60,34 +73,66 @@ export function createVerifier(
     },
     { jwksCache },
   );
+
+  const remember = (token: string, payload: JwtPayload) => {
+    const claims = toClaims(payload);
+    verified.set(token, claims);
+    return claims;
+  };
+
+  /** May fetch the JWKS: refuse first what should never cause a fetch. */
+  const verifyFetchingKeys = async (token: string) => {
+    precheck(token, config.issuer);
+    return remember(token, await verifier.verify(token));
+  };
+
   return {
     hydrate: () => verifier.hydrate(),
-    async verify(token) {
-      // Cheap refusals before the key lookup: a token with another algorithm, its own key, or
-      // from another authorization server must not make us refetch the JWKS looking for its kid.
-      const { header, payload } = decomposeUnverifiedJwt(token);
-      const keyHeader = KEY_HEADERS.find((name) => name in header);
-      if (keyHeader) throw new UntrustedKeyHeaderError(`${keyHeader} header is not accepted`);
-      if (header.alg !== ALLOWED_ALG) {
-        throw new JwtInvalidSignatureAlgorithmError(
-          'JWT signature algorithm not allowed',
-          header.alg,
-          ALLOWED_ALG,
-        );
+    verify(token) {
+      if (!jwksCache.isFresh(config.jwksUri)) return verifyFetchingKeys(token);
+      const hit = verified.get(token, Date.now() / 1000);
+      if (hit) return hit;
+      try {
+        return remember(token, verifier.verifySync(token));
+      } catch (error) {
+        if (
+          error instanceof KidNotFoundInJwksError ||
+          error instanceof JwksNotAvailableInCacheError
+        ) {
+          return verifyFetchingKeys(token);
+        }
+        throw error;
       }
-      if (payload.iss !== config.issuer) {
-        throw new JwtInvalidIssuerError('Issuer not allowed', payload.iss, config.issuer);
-      }
-      return toClaims(await verifier.verify(token));
     },
   };
 }
 
+/**
+ * Cheap refusals before a key lookup that may fetch: a token with another algorithm, with its own
+ * key, or from another authorization server must not make us refetch the JWKS looking for its kid.
+ */
+function precheck(token: string, issuer: string): void {
+  const { header, payload } = decomposeUnverifiedJwt(token);
+  checkHeader(header);
+  if (payload.iss !== issuer)
+    throw new JwtInvalidIssuerError('Issuer not allowed', payload.iss, issuer);
+}
+
+function checkHeader(header: JwtHeader): void {
+  const keyHeader = KEY_HEADERS.find((name) => name in header);
+  if (keyHeader) throw new UntrustedKeyHeaderError(`${keyHeader} header is not accepted`);
+  if (header.alg !== ALLOWED_ALG) {
+    throw new JwtInvalidSignatureAlgorithmError(
+      'JWT signature algorithm not allowed',
+      header.alg,
+      ALLOWED_ALG,
+    );
+  }
+}
+
 /** Runs after aws-jwt-verify has checked the signature, iss, aud, exp and nbf. */
 export function checkOktaClaims(header: JwtHeader, payload: JwtPayload): void {
-  if (header.alg !== ALLOWED_ALG) {
-    throw new InvalidClaimsError(`alg ${String(header.alg)} is not ${ALLOWED_ALG}`);
-  }
+  checkHeader(header);
   if (typeof payload.exp !== 'number') throw new InvalidClaimsError('exp is missing');
   if (typeof payload.sub !== 'string' || !payload.sub)
     throw new InvalidClaimsError('sub is missing');

@@ -119,6 +119,20 @@ describe('a valid token without the required scope', () => {
   );
 });
 
+describe('log levels', () => {
+  it('at INFO, the deployed default, refusals are logged and allows are not', async () => {
+    const atInfo = coldStart({ OKTA_ISSUER: jwks.issuer, POWERTOOLS_LOG_LEVEL: 'INFO' });
+    await atInfo(tokenEvent(bearer(await sign(claims(), trusted))));
+    await atInfo(tokenEvent(bearer(await sign(claims({ scp: ['ReadOnly'] }), trusted))));
+    await atInfo(tokenEvent('Bearer nope')).catch(() => undefined);
+    const outcomes = logs
+      .lines()
+      .filter((line) => line.message === 'authorization decision')
+      .map((line) => line.outcome);
+    expect(outcomes).toEqual(['deny', 'unauthorized']);
+  });
+});
+
 describe('refusals that are not about the token', () => {
   it('the methodArn is not one API Gateway sends: an error (500), not an Allow', async () => {
     await expect(
@@ -141,11 +155,11 @@ describe('refusals that are not about the token', () => {
 describe('JWKS caching', () => {
   it('prefetches at cold start, so the first request fetches nothing', async () => {
     const fresh = await startJwksServer([trusted.publicJwk]);
+    const token = bearer(await sign(oktaClaims(fresh.issuer), trusted));
     const cold = coldStart({ OKTA_ISSUER: fresh.issuer });
-    await expect(
-      cold(tokenEvent(bearer(await sign(oktaClaims(fresh.issuer), trusted)))),
-    ).resolves.toBeDefined();
-    await cold(tokenEvent(bearer(await sign(oktaClaims(fresh.issuer), trusted))));
+    // Loading the module (Lambda's init) fetched the keys, before any request.
+    while (fresh.requests < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    await expect(cold(tokenEvent(token))).resolves.toMatchObject({ principalId: 'test-client' });
     expect(fresh.requests).toBe(1);
     await fresh.close();
   });

@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       jwksMaxAgeMs: 600_000,
       jwksBackoffMs: 1000,
       jwksMaxBackoffMs: 30_000,
+      tokenCacheSize: 1000,
     });
   });
 

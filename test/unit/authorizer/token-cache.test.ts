@@ -1,0 +1,120 @@
+import { JwtVerifier } from 'aws-jwt-verify';
+import { JwtExpiredError } from 'aws-jwt-verify/error';
+import { loadConfig } from '../../../authorizer/config';
+import { decide } from '../../../authorizer/decision';
+import { VerifiedTokenCache } from '../../../authorizer/token-cache';
+import {
+  type AccessTokenClaims,
+  createVerifier,
+  type TokenVerifier,
+} from '../../../authorizer/verifier';
+import { type JwksServer, startJwksServer } from '../../fixtures/jwks-server';
+import { oktaClaims, rsaKey, sign, tamper, type TestKey } from '../../fixtures/tokens';
+
+const claims = (exp: number): AccessTokenClaims => ({
+  sub: 's',
+  scopes: ['AccessAll'],
+  issuer: 'i',
+  exp,
+});
+
+describe('VerifiedTokenCache', () => {
+  it('returns what was stored, until it expires', () => {
+    const cache = new VerifiedTokenCache(10);
+    cache.set('t', claims(100));
+    expect(cache.get('t', 99)).toEqual(claims(100));
+    expect(cache.get('t', 100)).toBeUndefined();
+    expect(cache.size).toBe(0); // an expired entry is dropped, not kept
+  });
+
+  it('evicts the least recently used entry at the bound', () => {
+    const cache = new VerifiedTokenCache(3);
+    for (const token of ['a', 'b', 'c']) cache.set(token, claims(100));
+    cache.get('a', 0); // a is now the most recently used
+    cache.set('d', claims(100));
+    expect(cache.size).toBe(3);
+    expect(cache.get('b', 0)).toBeUndefined();
+    for (const token of ['a', 'c', 'd']) expect(cache.get(token, 0)).toBeDefined();
+  });
+
+  it('stays within its bound however many tokens come', () => {
+    const cache = new VerifiedTokenCache(100);
+    for (let i = 0; i < 10_000; i += 1) cache.set(`token-${i}`, claims(100));
+    expect(cache.size).toBe(100);
+  });
+
+  it('holds nothing with a size of 0', () => {
+    const cache = new VerifiedTokenCache(0);
+    cache.set('t', claims(100));
+    expect(cache.get('t', 0)).toBeUndefined();
+  });
+});
+
+describe('the verifier with its cache', () => {
+  let key: TestKey;
+  let jwks: JwksServer;
+  let verifier: TokenVerifier;
+  let verifySync: jest.SpyInstance;
+
+  beforeAll(async () => {
+    key = await rsaKey();
+  });
+  beforeEach(async () => {
+    jwks = await startJwksServer([key.publicJwk]);
+    verifier = createVerifier(loadConfig({ OKTA_ISSUER: jwks.issuer }));
+    await verifier.hydrate();
+    verifySync = jest.spyOn(JwtVerifier.prototype, 'verifySync');
+  });
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await jwks.close();
+  });
+
+  const token = (overrides: Record<string, unknown> = {}) =>
+    sign(oktaClaims(jwks.issuer, overrides), key);
+
+  it('a hit returns the claims without checking the signature again', async () => {
+    const t = await token();
+    const first = verifier.verify(t);
+    expect(verifier.verify(t)).toEqual(first);
+    expect(verifier.verify(t)).toEqual(first);
+    expect(verifySync).toHaveBeenCalledTimes(1);
+  });
+
+  it('a token that expires while cached is refused', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 60;
+    const t = await token({ exp });
+    expect(verifier.verify(t)).toMatchObject({ exp });
+    jest.spyOn(Date, 'now').mockReturnValue((exp + 1) * 1000);
+    expect(() => verifier.verify(t)).toThrow(JwtExpiredError);
+  });
+
+  it("caches the verification, not the decision: each route's scopes are checked on every hit", async () => {
+    const t = await token({ scp: ['ReadOnly'] });
+    expect(decide(`Bearer ${t}`, verifier, ['ReadOnly'])).toMatchObject({ outcome: 'allow' });
+    expect(decide(`Bearer ${t}`, verifier, ['AccessAll'])).toMatchObject({
+      outcome: 'deny',
+      missingScopes: ['AccessAll'],
+    });
+    expect(decide(`Bearer ${t}`, verifier, ['ReadOnly'])).toMatchObject({ outcome: 'allow' });
+    expect(verifySync).toHaveBeenCalledTimes(1);
+  });
+
+  it('never caches a failure, and never as a success', async () => {
+    const bad = tamper(await token());
+    for (let i = 0; i < 3; i += 1) expect(() => verifier.verify(bad)).toThrow(/signature/i);
+    expect(verifySync).toHaveBeenCalledTimes(3);
+  });
+
+  it('forgets everything when the JWKS is fetched again (keys may have been removed)', async () => {
+    const t = await token();
+    verifier.verify(t);
+    const stranger = await rsaKey();
+    await expect(verifier.verify(await sign(oktaClaims(jwks.issuer), stranger))).rejects.toThrow(
+      /not found/,
+    );
+    expect(jwks.requests).toBe(2);
+    verifier.verify(t);
+    expect(verifySync).toHaveBeenCalledTimes(3);
+  });
+});
