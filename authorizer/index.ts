@@ -46,8 +46,9 @@ export async function handler(
   if (!prefetched) await prefetch;
   let decision = decide(event.authorizationToken, verifier, config.requiredScopes);
   if (decision instanceof Promise) decision = await decision;
-  if (decision.outcome !== 'allow' || logAllows)
+  if (decision.outcome !== 'allow' || logAllows) {
     logDecision(decision, event.methodArn, performance.now() - started);
+  }
 
   switch (decision.outcome) {
     case 'allow':

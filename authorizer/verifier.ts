@@ -1,8 +1,9 @@
-import { JwtVerifier } from 'aws-jwt-verify';
+import { JwtVerifier } from 'aws-jwt-verify/jwt-verifier';
 import {
   JwksNotAvailableInCacheError,
   JwtInvalidIssuerError,
   JwtInvalidSignatureAlgorithmError,
+  JwtParseError,
   KidNotFoundInJwksError,
 } from 'aws-jwt-verify/error';
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
@@ -33,6 +34,10 @@ export class UntrustedKeyHeaderError extends Error {
 }
 
 const ALLOWED_ALG = 'RS256';
+/** Three base64url segments: what a signed JWT looks like, and nothing else (no padding, no spaces). */
+const TOKEN68 = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const SIGNATURE = /^[A-Za-z0-9_-]+$/;
+const malformed = () => new JwtParseError('Not a JWS Compact Serialization');
 const KEY_HEADERS = ['jku', 'jwk', 'x5u', 'x5c'];
 const CLOCK_SKEW_SECONDS = 60;
 // Okta caps scopes per token far below this; a longer list is not one of its tokens.
@@ -82,6 +87,7 @@ export function createVerifier(config: AuthorizerConfig, hooks: VerifierHooks = 
 
   /** May fetch the JWKS: refuse first what should never cause a fetch. */
   const verifyFetchingKeys = async (token: string) => {
+    if (!TOKEN68.test(token)) throw malformed();
     precheck(token, config.issuer);
     return remember(token, await verifier.verify(token));
   };
@@ -92,6 +98,7 @@ export function createVerifier(config: AuthorizerConfig, hooks: VerifierHooks = 
       if (!jwksCache.isFresh(config.jwksUri)) return verifyFetchingKeys(token);
       const hit = verified.get(token, Date.now() / 1000);
       if (hit) return hit;
+      if (!TOKEN68.test(token)) throw new JwtParseError('Not a JWS Compact Serialization');
       try {
         return remember(token, verifier.verifySync(token));
       } catch (error) {

@@ -1,30 +1,55 @@
+export interface Contender {
+  name: string;
+  /** One operation; `i` counts this contender's calls, so it can take a fresh input each time. */
+  op: (i: number) => unknown;
+}
+
 export interface Measurement {
   name: string;
   medianUs: number;
   p99Us: number;
-  ops: number;
+  samples: number;
 }
 
 /**
- * Times `op` call by call after a warm-up; `op(i)` gets the call's index so a contender can take a
- * fresh input each time. Awaits only when `op` returns a promise.
+ * Times every contender call by call, in interleaved rounds (A, B, C, A, B, C...) so that drift
+ * in the machine's speed lands on all of them alike. Each contender warms up first.
  */
-export async function measure(
-  name: string,
-  op: (i: number) => unknown,
-  { ops = 2000, warmup = 500 } = {},
-): Promise<Measurement> {
-  for (let i = 0; i < warmup; i += 1) await op(i);
-  const samples = new Float64Array(ops);
-  for (let i = 0; i < ops; i += 1) {
-    const started = process.hrtime.bigint();
-    const result = op(warmup + i);
-    if (result instanceof Promise) await result;
-    samples[i] = Number(process.hrtime.bigint() - started) / 1000;
+export async function compare(
+  contenders: Contender[],
+  { rounds = 6, opsPerRound = 500, warmup = 500 } = {},
+): Promise<Measurement[]> {
+  const calls = contenders.map(() => 0);
+  const samples = contenders.map(() => new Float64Array(rounds * opsPerRound));
+  const run = async (c: number, count: number, record?: Float64Array, offset = 0) => {
+    const { op } = contenders[c] as Contender;
+    for (let i = 0; i < count; i += 1) {
+      const index = calls[c]!++;
+      const started = process.hrtime.bigint();
+      const result = op(index);
+      if (result instanceof Promise) await result;
+      if (record) record[offset + i] = Number(process.hrtime.bigint() - started) / 1000;
+    }
+  };
+  for (let c = 0; c < contenders.length; c += 1) await run(c, warmup);
+  for (let round = 0; round < rounds; round += 1) {
+    for (let c = 0; c < contenders.length; c += 1)
+      await run(c, opsPerRound, samples[c], round * opsPerRound);
   }
-  samples.sort();
-  return { name, medianUs: percentile(samples, 0.5), p99Us: percentile(samples, 0.99), ops };
+  return contenders.map(({ name }, c) => {
+    const sorted = (samples[c] as Float64Array).sort();
+    return {
+      name,
+      medianUs: percentile(sorted, 0.5),
+      p99Us: percentile(sorted, 0.99),
+      samples: sorted.length,
+    };
+  });
 }
+
+/** How many calls `compare` makes to one contender, warm-up included: inputs it must prepare. */
+export const callsPerContender = ({ rounds = 6, opsPerRound = 500, warmup = 500 } = {}) =>
+  warmup + rounds * opsPerRound;
 
 function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;

@@ -43,6 +43,14 @@ describe('VerifiedTokenCache', () => {
     expect(cache.size).toBe(100);
   });
 
+  it('matches the whole token, not just the end of its signature', () => {
+    const cache = new VerifiedTokenCache(10);
+    const token = `header.payload.${'s'.repeat(342)}`;
+    cache.set(token, claims(100));
+    expect(cache.get(`header.other-payload.${'s'.repeat(342)}`, 0)).toBeUndefined();
+    expect(cache.get(token, 0)).toEqual(claims(100));
+  });
+
   it('holds nothing with a size of 0', () => {
     const cache = new VerifiedTokenCache(0);
     cache.set('t', claims(100));

@@ -1,0 +1,125 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import yaml from 'js-yaml';
+
+const ROOT = resolve(__dirname, '..');
+
+export interface Bundle {
+  name: string;
+  file: string;
+  minifiedBytes: number;
+  zipBytes: number;
+  loadMedianMs: number;
+  loadSamplesMs: number[];
+}
+
+/** The Lambdas as serverless-esbuild bundles them (options read from serverless.yml), and their zips. */
+export async function bundles(env: NodeJS.ProcessEnv, loadRuns = 15): Promise<Bundle[]> {
+  const options = (
+    yaml.load(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as {
+      custom: { esbuild: Record<string, unknown> };
+    }
+  ).custom.esbuild;
+  const out = mkdtempSync(join(tmpdir(), 'bench-bundles-'));
+  const packaged = mkdtempSync(join(tmpdir(), 'bench-package-'));
+  execFileSync(
+    process.execPath,
+    [require.resolve('serverless/bin/serverless.js'), 'package', '--package', packaged],
+    {
+      cwd: ROOT,
+      env: { ...env, OKTA_ISSUER: 'https://dev-123456.okta.com/oauth2/default' },
+      stdio: 'ignore',
+    },
+  );
+  const result: Bundle[] = [];
+  for (const [name, entry] of [
+    ['authorizer', 'authorizer/index.ts'],
+    ['whoami', 'handlers/whoami.ts'],
+  ] as const) {
+    const file = join(out, `${name}.js`);
+    await build({
+      entryPoints: [join(ROOT, entry)],
+      outfile: file,
+      bundle: options.bundle as boolean,
+      minify: options.minify as boolean,
+      sourcemap: options.sourcemap as boolean,
+      target: options.target as string,
+      platform: 'node',
+      format: 'cjs',
+      logLevel: 'silent',
+    });
+    const samples = [];
+    for (let i = 0; i < loadRuns; i += 1) samples.push(await loadTime(file, env));
+    samples.sort((a, b) => a - b);
+    result.push({
+      name,
+      file,
+      minifiedBytes: statSync(file).size,
+      zipBytes: statSync(join(packaged, `${name}.zip`)).size,
+      loadMedianMs: samples[Math.floor(samples.length / 2)] as number,
+      loadSamplesMs: samples,
+    });
+  }
+  return result;
+}
+
+/** A fresh Node process requires the bundle, as the Lambda runtime does at a cold start. */
+async function loadTime(file: string, env: NodeJS.ProcessEnv): Promise<number> {
+  const script = `const t = performance.now(); require(${JSON.stringify(file)}); console.log(performance.now() - t); process.exit(0);`;
+  return Number(await output(spawn(process.execPath, ['-e', script], { env })));
+}
+
+/**
+ * Counts the JWKS requests a cold start makes before and during its first invocation: the
+ * prefetch should make the only one, while the module loads.
+ */
+export async function firstInvocationFetches(
+  file: string,
+  env: NodeJS.ProcessEnv,
+  requests: () => number,
+  event: object,
+): Promise<{ atInit: number; duringFirstInvocation: number; effect: string }> {
+  const script = `
+    const { handler } = require(${JSON.stringify(file)});
+    process.stdout.write('loaded\\n');
+    process.stdin.once('data', async () => {
+      const result = await handler(${JSON.stringify(event)});
+      process.stdout.write('effect ' + result.policyDocument.Statement[0].Effect + '\\n');
+      process.exit(0);
+    });`;
+  const child = spawn(process.execPath, ['-e', script], {
+    env: { ...env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+  });
+  let atInit = 0;
+  let text = '';
+  await new Promise<void>((done) => {
+    child.stdout.on('data', async (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.includes('loaded') && !text.includes('sent')) {
+        text += 'sent';
+        const deadline = Date.now() + 2000;
+        while (requests() < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+        atInit = requests();
+        child.stdin.write('go\n');
+      }
+    });
+    child.once('exit', () => done());
+  });
+  return {
+    atInit,
+    duringFirstInvocation: requests() - atInit,
+    effect: /effect (\w+)/.exec(text)?.[1] ?? 'none',
+  };
+}
+
+function output(child: ReturnType<typeof spawn>): Promise<string> {
+  return new Promise((resolveOutput, reject) => {
+    let text = '';
+    child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', () => resolveOutput(text.trim()));
+  });
+}
