@@ -51,15 +51,7 @@ export function stageWildcard(methodArn: string): string {
   return wildcard;
 }
 
-const contexts = new WeakMap<AccessTokenClaims, AuthorizerContext>();
-
-/**
- * Built once per verified token (a cached token's claims object comes back on every hit), and
- * copied out, so that nothing downstream can change what the next request gets.
- */
 export function toContext(claims: AccessTokenClaims): AuthorizerContext {
-  const cached = contexts.get(claims);
-  if (cached) return { ...cached };
   const context: AuthorizerContext = {
     sub: claims.sub,
     scope: claims.scopes.join(' '),
@@ -68,6 +60,5 @@ export function toContext(claims: AccessTokenClaims): AuthorizerContext {
   };
   if (claims.cid) context.cid = claims.cid;
   if (claims.uid) context.uid = claims.uid;
-  contexts.set(claims, context);
-  return { ...context };
+  return context;
 }

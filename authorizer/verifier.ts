@@ -36,7 +36,6 @@ export class UntrustedKeyHeaderError extends Error {
 const ALLOWED_ALG = 'RS256';
 /** Three base64url segments: what a signed JWT looks like, and nothing else (no padding, no spaces). */
 const TOKEN68 = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-const SIGNATURE = /^[A-Za-z0-9_-]+$/;
 const malformed = () => new JwtParseError('Not a JWS Compact Serialization');
 const KEY_HEADERS = ['jku', 'jwk', 'x5u', 'x5c'];
 const CLOCK_SKEW_SECONDS = 60;
@@ -98,7 +97,9 @@ export function createVerifier(config: AuthorizerConfig, hooks: VerifierHooks = 
       if (!jwksCache.isFresh(config.jwksUri)) return verifyFetchingKeys(token);
       const hit = verified.get(token, Date.now() / 1000);
       if (hit) return hit;
-      if (!TOKEN68.test(token)) throw new JwtParseError('Not a JWS Compact Serialization');
+      // aws-jwt-verify holds each segment to base64url but allows "=" padding, and decoding
+      // ignores it: refuse it on the signature, the one part its own check does not cover.
+      if (token.endsWith('=')) throw malformed();
       try {
         return remember(token, verifier.verifySync(token));
       } catch (error) {
@@ -108,7 +109,8 @@ export function createVerifier(config: AuthorizerConfig, hooks: VerifierHooks = 
         ) {
           return verifyFetchingKeys(token);
         }
-        throw error;
+        // Stray characters in the header or payload broke the signature: say what was wrong.
+        throw TOKEN68.test(token) ? error : malformed();
       }
     },
   };

@@ -13,11 +13,12 @@ export interface Measurement {
 
 /**
  * Times every contender call by call, in interleaved rounds (A, B, C, A, B, C...) so that drift
- * in the machine's speed lands on all of them alike. Each contender warms up first.
+ * in the machine's speed lands on all of them alike, with a full GC before each contender's turn
+ * when run with --expose-gc. Each contender warms up first.
  */
 export async function compare(
   contenders: Contender[],
-  { rounds = 6, opsPerRound = 500, warmup = 500 } = {},
+  { rounds = 20, opsPerRound = 150, warmup = 500 } = {},
 ): Promise<Measurement[]> {
   const calls = contenders.map(() => 0);
   const samples = contenders.map(() => new Float64Array(rounds * opsPerRound));
@@ -48,7 +49,7 @@ export async function compare(
 }
 
 /** How many calls `compare` makes to one contender, warm-up included: inputs it must prepare. */
-export const callsPerContender = ({ rounds = 6, opsPerRound = 500, warmup = 500 } = {}) =>
+export const callsPerContender = ({ rounds = 20, opsPerRound = 150, warmup = 500 } = {}) =>
   warmup + rounds * opsPerRound;
 
 function percentile(sorted: Float64Array, p: number): number {
