@@ -1,8 +1,7 @@
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { loadConfig } from './config';
 import { type Decision, decide } from './decision';
-import { LogLevelThreshold } from '@aws-lambda-powertools/logger';
-import { logger } from './logger';
+import { debugEnabled, logger } from './logger';
 import { buildPolicy } from './policy';
 import { createVerifier } from './verifier';
 
@@ -11,23 +10,25 @@ const config = (() => {
   try {
     return loadConfig();
   } catch (error) {
-    logger.error('authorizer misconfigured', { error });
+    logger().error('authorizer misconfigured', { error });
     throw error;
   }
 })();
 const verifier = createVerifier(config, {
   onStaleJwksRefreshFailed: (error) =>
-    logger.warn('JWKS refresh failed; still using the cached keys', {
+    logger().warn('JWKS refresh failed; still using the cached keys', {
       jwksUri: config.jwksUri,
       error,
     }),
 });
 // Prefetch the JWKS so the first request verifies from memory; a failure is retried on demand.
+// Issued on the next turn of the event loop: still during Lambda's init (the runtime is waiting
+// for the first event), but the socket set-up does not hold up loading this module.
 let prefetched = false;
-const prefetch = verifier
-  .hydrate()
+const prefetch = new Promise<void>((resolve) => setImmediate(resolve))
+  .then(() => verifier.hydrate())
   .catch((error: unknown) => {
-    logger.error('JWKS prefetch failed', {
+    logger().error('JWKS prefetch failed', {
       reason: 'jwks_unavailable',
       jwksUri: config.jwksUri,
       error,
@@ -37,7 +38,7 @@ const prefetch = verifier
     prefetched = true;
   });
 // Allow decisions are the bulk of the traffic: logged at DEBUG. Refusals at INFO, errors at ERROR.
-const logAllows = logger.level <= LogLevelThreshold.DEBUG;
+const logAllows = debugEnabled();
 
 export async function handler(
   event: APIGatewayTokenAuthorizerEvent,
@@ -75,16 +76,19 @@ function logDecision(decision: Decision, methodArn: string, durationMs: number):
   };
   switch (decision.outcome) {
     case 'allow':
-      return logger.debug('authorization decision', entry);
+      return logger().debug('authorization decision', entry);
     case 'deny':
-      return logger.info('authorization decision', {
+      return logger().info('authorization decision', {
         ...entry,
         missingScopes: decision.missingScopes,
       });
     case 'unauthorized':
-      return logger.info('authorization decision', { ...entry, detail: truncate(decision.detail) });
+      return logger().info('authorization decision', {
+        ...entry,
+        detail: truncate(decision.detail),
+      });
     case 'error':
-      return logger.error('authorization decision', { ...entry, error: decision.error });
+      return logger().error('authorization decision', { ...entry, error: decision.error });
   }
 }
 

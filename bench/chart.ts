@@ -12,8 +12,9 @@ export function barChart(
   const gap = 10;
   const top = 48;
   const plot = width - label - 150;
-  const max = Math.max(...rows.map((r) => r.p99Us));
-  const x = (us: number) => label + (us / max) * plot;
+  // Scaled to the medians; a p99 beyond the edge is cut there.
+  const max = Math.max(...rows.map((r) => r.medianUs)) * 1.25;
+  const x = (us: number) => label + (Math.min(us, max) / max) * plot;
   const height = top + rows.length * (bar + gap) + 30;
   const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   const bars = rows.map((row, i) => {
