@@ -151,7 +151,7 @@ export function checkOktaClaims(header: JwtHeader, payload: JwtPayload): void {
       throw new InvalidClaimsError('iat is in the future');
     }
   }
-  readScopes(payload);
+  // scp and scope are checked once, by toClaims, which reads them.
 }
 
 /** Okta puts scopes in the `scp` array; other servers use a space-separated `scope` string. */
