@@ -21,7 +21,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export const DEFAULT_AUDIENCE = 'api://default';
+const DEFAULT_AUDIENCE = 'api://default';
 export const DEFAULT_REQUIRED_SCOPES = 'AccessAll';
 const JWKS_TIMEOUT_MS = 2000;
 const JWKS_MAX_AGE_MS = 10 * 60 * 1000;

@@ -51,7 +51,7 @@ export type Decision =
   | { outcome: 'error'; reason: ErrorReason; error: unknown };
 
 /** Okta access tokens are a few hundred bytes to a few KB; anything larger is not one. */
-export const MAX_HEADER_BYTES = 8192;
+const MAX_HEADER_BYTES = 8192;
 const BEARER_SCHEME = /^bearer/i;
 const SPACE = 32;
 

@@ -140,7 +140,7 @@ function checkHeader(header: JwtHeader): void {
 }
 
 /** Runs after aws-jwt-verify has checked the signature, iss, aud, exp and nbf. */
-export function checkOktaClaims(header: JwtHeader, payload: JwtPayload): void {
+function checkOktaClaims(header: JwtHeader, payload: JwtPayload): void {
   checkHeader(header);
   if (typeof payload.exp !== 'number') throw new InvalidClaimsError('exp is missing');
   if (typeof payload.sub !== 'string' || !payload.sub)

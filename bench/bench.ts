@@ -5,9 +5,10 @@
  */
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { startJwksServer } from '../test/fixtures/jwks-server';
+import { ROOT } from '../test/fixtures/processes';
 import { oktaClaims, rsaKey, sign } from '../test/fixtures/tokens';
 import { barChart } from './chart';
 import { bundles, firstInvocationFetches } from './cold-start';
@@ -20,7 +21,6 @@ import {
 } from './contenders';
 import { callsPerContender, compare, type Measurement } from './measure';
 
-const ROOT = resolve(__dirname, '..');
 const METHOD_ARN = 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/GET/api/whoami';
 /** What a deployed stage logs by default (serverless.yml: LOG_LEVEL, default INFO). */
 const DEPLOYED_LOG_LEVEL = 'INFO';

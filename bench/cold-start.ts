@@ -1,11 +1,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 import yaml from 'js-yaml';
-
-const ROOT = resolve(__dirname, '..');
+import { ROOT } from '../test/fixtures/processes';
 
 export interface Bundle {
   name: string;

@@ -44,15 +44,12 @@ const origins = parseOrigins();
  * The proxy integration bypasses API Gateway's CORS settings, so each response names the
  * allowed origin itself: `*`, or the caller's Origin when it is on the list.
  */
-export function corsHeaders(
-  event: Pick<APIGatewayProxyEvent, 'headers'>,
-  allowed = origins,
-): Record<string, string> {
-  if (allowed.includes('*')) return { 'Access-Control-Allow-Origin': '*' };
+export function corsHeaders(event: Pick<APIGatewayProxyEvent, 'headers'>): Record<string, string> {
+  if (origins.includes('*')) return { 'Access-Control-Allow-Origin': '*' };
   const origin = Object.entries(event.headers ?? {}).find(
     ([name]) => name.toLowerCase() === 'origin',
   )?.[1];
-  if (origin && allowed.includes(origin))
+  if (origin && origins.includes(origin))
     return { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
   return { Vary: 'Origin' };
 }

@@ -3,22 +3,18 @@
  * Prints one JSON line with the issuer and its dev clients, then serves until SIGINT/SIGTERM.
  */
 import { loadDotenv } from './env';
-import { startLocalIssuer } from './issuer';
+import { issuerOptionsFromEnv, startLocalIssuer } from './issuer';
+import { portFromEnv } from './ports';
 import { removeStackState, writeStackState } from './stack-state';
 
 async function main(): Promise<void> {
   loadDotenv();
-  const issuer = await startLocalIssuer({
-    port: Number(process.env.ISSUER_PORT ?? 4000),
-    clientId: process.env.LOCAL_CLIENT_ID,
-    clientSecret: process.env.LOCAL_CLIENT_SECRET,
-    audience: process.env.OKTA_AUDIENCE,
-  });
-  // Like `npm start`, leave the dev clients for `npm run token`; the private key goes to a file, not stdout.
-  const state = writeStackState(
-    { issuer: issuer.issuer, audience: issuer.audience, apiUrl: '', client: issuer.client },
-    issuer.jwtClient,
+  // ISSUER_PORT=0: any free port (the printed issuer says which).
+  const issuer = await startLocalIssuer(
+    issuerOptionsFromEnv(process.env, portFromEnv('ISSUER_PORT', 4000, 0)),
   );
+  // Like `npm start`, leave the dev clients for `npm run token`; the private key goes to a file, not stdout.
+  const state = writeStackState(issuer, '');
   console.log(JSON.stringify(state));
   const stop = () => {
     removeStackState();

@@ -12,11 +12,11 @@ import Provider, {
   type KoaContextWithOIDC,
 } from 'oidc-provider';
 
-export const LOCAL_AUTH_SERVER_PATH = '/oauth2/default';
-export const LOCAL_AUDIENCE = 'api://default';
+const LOCAL_AUTH_SERVER_PATH = '/oauth2/default';
+const LOCAL_AUDIENCE = 'api://default';
 export const LOCAL_SCOPES = ['AccessAll', 'ReadOnly'] as const;
 /** Tokens for another API on the same server (`resource=api://another-api`): a wrong-audience 401 to try. */
-export const OTHER_AUDIENCE = 'api://another-api';
+const OTHER_AUDIENCE = 'api://another-api';
 const TOKEN_TTL_SECONDS = 3600;
 
 export interface LocalIssuerOptions {
@@ -35,6 +35,16 @@ export interface LocalIssuer {
   /** private_key_jwt: the private key is generated here and handed to the token command. */
   jwtClient: { id: string; privateJwk: JsonWebKey & { kid: string } };
   close(): Promise<void>;
+}
+
+/** LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET and OKTA_AUDIENCE, as `npm start` and `npm run issuer` read them. */
+export function issuerOptionsFromEnv(env: NodeJS.ProcessEnv, port: number): LocalIssuerOptions {
+  return {
+    port,
+    clientId: env.LOCAL_CLIENT_ID,
+    clientSecret: env.LOCAL_CLIENT_SECRET,
+    audience: env.OKTA_AUDIENCE,
+  };
 }
 
 export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promise<LocalIssuer> {
@@ -75,7 +85,6 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
   const provider = withoutAdapterWarning(
     () => new Provider(issuer, configuration(audience, clients)),
   );
-  provider.use(requireKnownScopes);
   const callback = provider.callback();
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     // Okta serves its metadata under both names; oidc-provider only under the OpenID one.
@@ -130,7 +139,8 @@ function configuration(audience: string, clients: ClientMetadata[]): Configurati
         enabled: true,
         defaultResource: () => audience,
         useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx, resource) => {
+        getResourceServerInfo: (ctx, resource) => {
+          checkRequestedScopes(ctx);
           if (resource !== audience && resource !== OTHER_AUDIENCE)
             throw new errors.InvalidTarget();
           return resourceServer(resource);
@@ -165,23 +175,22 @@ function configuration(audience: string, clients: ClientMetadata[]): Configurati
   };
 }
 
-/** Okta's answers to a client_credentials request whose `scope` is missing or unknown. */
-async function requireKnownScopes(ctx: KoaContextWithOIDC, next: () => Promise<void>) {
-  await next();
-  if (ctx.oidc?.route !== 'token' || ctx.status !== 200) return;
-  const requested = String(ctx.oidc.params?.scope ?? '')
-    .split(' ')
-    .filter(Boolean);
-  const unknown = requested.filter((scope) => !(LOCAL_SCOPES as readonly string[]).includes(scope));
-  if (requested.length === 0 || unknown.length > 0) {
-    ctx.status = 400;
-    ctx.body = {
-      error: 'invalid_scope',
-      error_description:
-        requested.length === 0
-          ? "The authorization server resource does not have any configured default scopes, 'scope' must be provided."
-          : 'One or more scopes are not configured for the authorization server resource.',
-    };
+/** Okta's answers to a token request whose `scope` is missing or unknown (oidc-provider drops them silently). */
+function checkRequestedScopes(ctx: KoaContextWithOIDC): void {
+  if (ctx.oidc.route !== 'token') return;
+  const scope = String(ctx.oidc.params?.scope ?? '');
+  const requested = scope.split(' ').filter(Boolean);
+  if (requested.length === 0) {
+    throw new errors.InvalidScope(
+      "The authorization server resource does not have any configured default scopes, 'scope' must be provided.",
+      scope,
+    );
+  }
+  if (requested.some((scope) => !(LOCAL_SCOPES as readonly string[]).includes(scope))) {
+    throw new errors.InvalidScope(
+      'One or more scopes are not configured for the authorization server resource.',
+      scope,
+    );
   }
 }
 

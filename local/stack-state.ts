@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { LocalIssuer } from './issuer';
 
 /** What `npm start` leaves for `npm run token` while the local stack runs (git-ignored, owner-only). */
 export interface StackState {
@@ -17,15 +18,20 @@ export function stateDir(): string {
 const stateFile = () => join(stateDir(), 'stack.json');
 const keyFile = () => join(stateDir(), 'dev-client-key.json');
 
-export function writeStackState(
-  state: Omit<StackState, 'jwtClient'>,
-  jwtClient: { id: string; privateJwk: object },
-): StackState {
+export function writeStackState(issuer: LocalIssuer, apiUrl: string): StackState {
   mkdirSync(stateDir(), { recursive: true, mode: 0o700 });
-  writeFileSync(keyFile(), `${JSON.stringify(jwtClient.privateJwk, null, 2)}\n`, { mode: 0o600 });
-  const full: StackState = { ...state, jwtClient: { id: jwtClient.id, keyFile: keyFile() } };
-  writeFileSync(stateFile(), `${JSON.stringify(full, null, 2)}\n`, { mode: 0o600 });
-  return full;
+  writeFileSync(keyFile(), `${JSON.stringify(issuer.jwtClient.privateJwk, null, 2)}\n`, {
+    mode: 0o600,
+  });
+  const state: StackState = {
+    issuer: issuer.issuer,
+    audience: issuer.audience,
+    apiUrl,
+    client: issuer.client,
+    jwtClient: { id: issuer.jwtClient.id, keyFile: keyFile() },
+  };
+  writeFileSync(stateFile(), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  return state;
 }
 
 export function readStackState(): StackState | undefined {

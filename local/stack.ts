@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { type LocalIssuer, startLocalIssuer } from './issuer';
+import { issuerOptionsFromEnv, type LocalIssuer, startLocalIssuer } from './issuer';
 import { freePort } from './ports';
 
 export interface StackOptions {
@@ -30,12 +30,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const issuer =
     options.issuerPort === undefined
       ? undefined
-      : await startLocalIssuer({
-          port: options.issuerPort,
-          clientId: env.LOCAL_CLIENT_ID,
-          clientSecret: env.LOCAL_CLIENT_SECRET,
-          audience: env.OKTA_AUDIENCE,
-        });
+      : await startLocalIssuer(issuerOptionsFromEnv(env, options.issuerPort));
   const offline = spawn(
     process.execPath,
     [require.resolve('serverless/bin/serverless.js'), 'offline', 'start'],

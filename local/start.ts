@@ -2,9 +2,10 @@
  * `npm start`: the API under serverless offline, beside a local Okta-compatible issuer
  * (or, with OKTA_ISSUER set, against that real Okta authorization server).
  */
-import { ConfigError, DEFAULT_REQUIRED_SCOPES, loadConfig } from '../authorizer/config';
+import { DEFAULT_REQUIRED_SCOPES, loadConfig } from '../authorizer/config';
 import { loadDotenv } from './env';
 import { LOCAL_SCOPES, type LocalIssuer } from './issuer';
+import { portFromEnv } from './ports';
 import { startStack } from './stack';
 import { removeStackState, writeStackState } from './stack-state';
 
@@ -14,8 +15,8 @@ async function main(): Promise<void> {
   if (useOkta) loadConfig(); // fail now, with the fix in the message, rather than on the first request
 
   const stack = await startStack({
-    apiPort: port('API_PORT', 3000),
-    issuerPort: useOkta ? undefined : port('ISSUER_PORT', 4000),
+    apiPort: portFromEnv('API_PORT', 3000),
+    issuerPort: useOkta ? undefined : portFromEnv('ISSUER_PORT', 4000),
     env: process.env,
     output: (line, stream) => process[stream].write(`${line}\n`),
   });
@@ -37,10 +38,7 @@ async function main(): Promise<void> {
 
   const { apiUrl, issuer } = stack;
   if (issuer) {
-    writeStackState(
-      { issuer: issuer.issuer, audience: issuer.audience, apiUrl, client: issuer.client },
-      issuer.jwtClient,
-    );
+    writeStackState(issuer, apiUrl);
   }
   console.log(banner(apiUrl, issuer));
 }
@@ -88,18 +86,6 @@ function banner(apiUrl: string, issuer: LocalIssuer | undefined): string {
   }
   lines.push('', 'Press Ctrl+C to stop.', '');
   return lines.join('\n');
-}
-
-function port(name: string, fallback: number): number {
-  const raw = process.env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 65535) {
-    throw new ConfigError(
-      `${name} must be a port number from 1 to 65535, not ${JSON.stringify(raw)}.`,
-    );
-  }
-  return value;
 }
 
 main().catch((error: unknown) => {

@@ -40,7 +40,7 @@ const warmAuthorizer = async () => {
   expect(await answer(handler, await tokenBy(key))).toEqual({ status: 200 });
   return handler;
 };
-const decisions = () => logs.lines().filter((line) => line.message === 'authorization decision');
+const decisions = () => logs.decisions();
 
 describe('JWKS down after a warm start', () => {
   it.each(['down', 'unreachable'] as const)('(%s): cached keys still pass', async (mode) => {

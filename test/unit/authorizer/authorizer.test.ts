@@ -31,11 +31,7 @@ beforeEach(() => {
 afterEach(() => logs.restore());
 
 const claims = (overrides: Record<string, unknown> = {}) => oktaClaims(jwks.issuer, overrides);
-const lastDecision = () =>
-  logs
-    .lines()
-    .filter((line) => line.message === 'authorization decision')
-    .at(-1);
+const lastDecision = () => logs.decisions().at(-1);
 
 describe('a valid Okta access token with the required scope', () => {
   it('is allowed for the whole stage, with the identity in the context', async () => {
@@ -125,10 +121,7 @@ describe('log levels', () => {
     await atInfo(tokenEvent(bearer(await sign(claims(), trusted))));
     await atInfo(tokenEvent(bearer(await sign(claims({ scp: ['ReadOnly'] }), trusted))));
     await atInfo(tokenEvent('Bearer nope')).catch(() => undefined);
-    const outcomes = logs
-      .lines()
-      .filter((line) => line.message === 'authorization decision')
-      .map((line) => line.outcome);
+    const outcomes = logs.decisions().map((line) => line.outcome);
     expect(outcomes).toEqual(['deny', 'unauthorized']);
   });
 });

@@ -22,11 +22,7 @@ beforeEach(() => {
 });
 afterEach(() => logs.restore());
 
-const lastDecision = () =>
-  logs
-    .lines()
-    .filter((line) => line.message === 'authorization decision')
-    .at(-1);
+const lastDecision = () => logs.decisions().at(-1);
 
 it('mints Okta-shaped tokens: scp array, cid, ver, and no scope string', async () => {
   const claims = decodePayload(await issuer.token('AccessAll'));
