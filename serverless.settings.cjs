@@ -33,7 +33,6 @@ module.exports = () => {
     return {
       oktaIssuer: config.issuer,
       oktaAudience: config.audience,
-      oktaRequiredScopes: config.requiredScopes.join(' '),
       corsOrigins: origins,
       corsOriginsEnv: origins.join(','),
       gatewayResponseOrigin: gatewayResponseOrigin(origins),

@@ -4,8 +4,6 @@ export interface AuthorizerConfig {
   /** Okta publishes keys at `${issuer}/v1/keys`, not at `/.well-known/jwks.json`. */
   jwksUri: string;
   audience: string;
-  /** Every one of these must be in the token's scopes. */
-  requiredScopes: string[];
   /** Upper bound for one JWKS request; well inside the Lambda timeout. */
   jwksTimeoutMs: number;
   /** A JWKS older than this is refetched: the bound on trusting a key the issuer has removed. */
@@ -22,27 +20,24 @@ export class ConfigError extends Error {
 }
 
 const DEFAULT_AUDIENCE = 'api://default';
-export const DEFAULT_REQUIRED_SCOPES = 'AccessAll';
 const JWKS_TIMEOUT_MS = 2000;
 const JWKS_MAX_AGE_MS = 10 * 60 * 1000;
 const JWKS_BACKOFF_MS = 1000;
 const JWKS_MAX_BACKOFF_MS = 30 * 1000;
 const TOKEN_CACHE_SIZE = 1000;
 const EXAMPLE_ISSUER = 'https://dev-123456.okta.com/oauth2/default';
-// RFC 6749 section 3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
-const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
 export function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuthorizerConfig {
+  rejectRetiredSettings(env);
   const issuer = parseIssuer(env.OKTA_ISSUER);
   return {
     issuer,
     jwksUri: `${issuer}/v1/keys`,
     audience: parseAudience(env.OKTA_AUDIENCE),
-    requiredScopes: parseScopes(env.OKTA_REQUIRED_SCOPES),
     jwksTimeoutMs: JWKS_TIMEOUT_MS,
     jwksMaxAgeMs: JWKS_MAX_AGE_MS,
     jwksBackoffMs: JWKS_BACKOFF_MS,
@@ -111,18 +106,12 @@ function parseAudience(raw: string | undefined): string {
   return value;
 }
 
-export function parseScopes(raw: string | undefined): string[] {
-  const scopes = (raw ?? DEFAULT_REQUIRED_SCOPES).split(/\s+/).filter(Boolean);
-  if (scopes.length === 0) {
+/** A setting that no longer does anything must not look as if it protected something. */
+export function rejectRetiredSettings(env: NodeJS.ProcessEnv): void {
+  if (env.OKTA_REQUIRED_SCOPES !== undefined) {
     throw new ConfigError(
-      `OKTA_REQUIRED_SCOPES is empty, so whoami would accept a token with any scope. Set at least one scope, e.g. ${DEFAULT_REQUIRED_SCOPES}, or unset it.`,
+      "OKTA_REQUIRED_SCOPES is no longer used: each route's scopes are in routes.ts " +
+        "(e.g. 'GET /api/whoami': { allOf: ['AccessAll'] }). Remove it from the environment or .env.",
     );
   }
-  const bad = scopes.find((scope) => !SCOPE_TOKEN.test(scope));
-  if (bad !== undefined) {
-    throw new ConfigError(
-      `OKTA_REQUIRED_SCOPES has an invalid scope (${JSON.stringify(bad)}). Separate scopes with spaces, e.g. "AccessAll" or "AccessAll ReadOnly".`,
-    );
-  }
-  return [...new Set(scopes)];
 }

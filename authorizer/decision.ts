@@ -14,6 +14,8 @@ import {
   ParameterValidationError,
   WaitPeriodNotYetEndedJwkError,
 } from 'aws-jwt-verify/error';
+import { missingScopes, satisfies } from './access';
+import type { ProtectedRoute } from './route-table';
 import {
   type AccessTokenClaims,
   InvalidClaimsError,
@@ -40,13 +42,16 @@ export type UnauthorizedReason =
 export type ErrorReason = 'jwks_unavailable' | 'jwks_invalid' | 'misconfigured' | 'internal_error';
 
 export type Decision =
-  | { outcome: 'allow'; claims: AccessTokenClaims }
+  | { outcome: 'allow'; claims: AccessTokenClaims; route: ProtectedRoute }
   | {
       outcome: 'deny';
       reason: 'insufficient_scope';
       claims: AccessTokenClaims;
+      route: ProtectedRoute;
       missingScopes: string[];
     }
+  /** A request for a path routes.ts does not protect: API Gateway should never send one. */
+  | { outcome: 'deny'; reason: 'unknown_route'; claims: AccessTokenClaims }
   | { outcome: 'unauthorized'; reason: UnauthorizedReason; detail?: string }
   | { outcome: 'error'; reason: ErrorReason; error: unknown };
 
@@ -59,7 +64,7 @@ const SPACE = 32;
 export function decide(
   authorization: string | undefined,
   verifier: TokenVerifier,
-  requiredScopes: readonly string[],
+  route: ProtectedRoute | undefined,
 ): Decision | Promise<Decision> {
   const header = authorization?.trim();
   if (!header) return { outcome: 'unauthorized', reason: 'missing_token' };
@@ -86,22 +91,26 @@ export function decide(
   try {
     const verified = verifier.verify(token);
     if (verified instanceof Promise) {
-      return verified.then((fetched) => checkScopes(fetched, requiredScopes), classify);
+      return verified.then((fetched) => checkAccess(fetched, route), classify);
     }
     claims = verified;
   } catch (error) {
     return classify(error);
   }
-  return checkScopes(claims, requiredScopes);
+  return checkAccess(claims, route);
 }
 
-/** Rechecked on every request, cached token or not: the scopes this route requires. */
-function checkScopes(claims: AccessTokenClaims, requiredScopes: readonly string[]): Decision {
-  const missingScopes = requiredScopes.filter((scope) => !claims.scopes.includes(scope));
-  if (missingScopes.length > 0) {
-    return { outcome: 'deny', reason: 'insufficient_scope', claims, missingScopes };
-  }
-  return { outcome: 'allow', claims };
+/** Rechecked on every request, cached token or not: what this route requires. */
+function checkAccess(claims: AccessTokenClaims, route: ProtectedRoute | undefined): Decision {
+  if (!route) return { outcome: 'deny', reason: 'unknown_route', claims };
+  if (satisfies(route.requirement, claims.scopes)) return { outcome: 'allow', claims, route };
+  return {
+    outcome: 'deny',
+    reason: 'insufficient_scope',
+    claims,
+    route,
+    missingScopes: missingScopes(route.requirement, claims.scopes),
+  };
 }
 
 function describeScheme(scheme: string): string {

@@ -1,19 +1,23 @@
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import { routes } from '../routes';
+import { describeRequirement } from './access';
 import { loadConfig } from './config';
 import { type Decision, decide } from './decision';
 import { debugEnabled, logger } from './logger';
-import { buildPolicy } from './policy';
+import { createPolicies, type MethodArn, parseMethodArn } from './policy';
+import { compileRouteTable, type ProtectedRoute } from './route-table';
 import { createVerifier } from './verifier';
 
-// Cold start: a bad configuration fails here, loudly, before any request is answered.
-const config = (() => {
+// Cold start: a bad configuration or route table fails here, loudly, before any request is answered.
+const { config, table } = (() => {
   try {
-    return loadConfig();
+    return { config: loadConfig(), table: compileRouteTable(routes) };
   } catch (error) {
     logger().error('authorizer misconfigured', { error });
     throw error;
   }
 })();
+const policies = createPolicies(table);
 const verifier = createVerifier(config, {
   onStaleJwksRefreshFailed: (error) =>
     logger().warn('JWKS refresh failed; still using the cached keys', {
@@ -45,17 +49,18 @@ export async function handler(
 ): Promise<APIGatewayAuthorizerResult> {
   const started = performance.now();
   if (!prefetched) await prefetch;
-  let decision = decide(event.authorizationToken, verifier, config.requiredScopes);
+  const target = targetOf(event.methodArn);
+  let decision = decide(event.authorizationToken, verifier, target.route);
   if (decision instanceof Promise) decision = await decision;
   if (decision.outcome !== 'allow' || logAllows) {
-    logDecision(decision, event.methodArn, performance.now() - started);
+    logDecision(decision, target, performance.now() - started);
   }
 
   switch (decision.outcome) {
     case 'allow':
-      return buildPolicy('Allow', event.methodArn, decision.claims);
     case 'deny':
-      return buildPolicy('Deny', event.methodArn, decision.claims);
+      // The same policy either way: it covers every route, so API Gateway may cache it.
+      return policies.forToken(decision.claims, target.prefix).result;
     case 'unauthorized':
       // API Gateway answers 401 only for exactly this message.
       throw new Error('Unauthorized');
@@ -65,13 +70,31 @@ export async function handler(
   }
 }
 
-function logDecision(decision: Decision, methodArn: string, durationMs: number): void {
+interface Target extends MethodArn {
+  route: ProtectedRoute | undefined;
+}
+
+const targets = new Map<string, Target>();
+
+/** The stage and the table's route a methodArn names; one entry per distinct request path, bounded. */
+function targetOf(methodArn: string): Target {
+  let target = targets.get(methodArn);
+  if (target === undefined) {
+    const arn = parseMethodArn(methodArn);
+    target = { ...arn, route: table.routeFor(arn.method, arn.path) };
+    if (targets.size >= 1024) targets.clear();
+    targets.set(methodArn, target);
+  }
+  return target;
+}
+
+function logDecision(decision: Decision, target: Target, durationMs: number): void {
   const entry = {
     outcome: decision.outcome,
     reason: 'reason' in decision ? decision.reason : 'ok',
     sub: 'claims' in decision ? decision.claims.sub : undefined,
     cid: 'claims' in decision ? decision.claims.cid : undefined,
-    route: routeOf(methodArn),
+    route: target.route?.key ?? `${target.method} ${target.path}`,
     durationMs: Math.round(durationMs * 1000) / 1000,
   };
   switch (decision.outcome) {
@@ -80,7 +103,10 @@ function logDecision(decision: Decision, methodArn: string, durationMs: number):
     case 'deny':
       return logger().info('authorization decision', {
         ...entry,
-        missingScopes: decision.missingScopes,
+        ...(decision.reason === 'insufficient_scope' && {
+          required: describeRequirement(decision.route.requirement),
+          missingScopes: decision.missingScopes,
+        }),
       });
     case 'unauthorized':
       return logger().info('authorization decision', {
@@ -90,12 +116,6 @@ function logDecision(decision: Decision, methodArn: string, durationMs: number):
     case 'error':
       return logger().error('authorization decision', { ...entry, error: decision.error });
   }
-}
-
-/** "arn:...:apiId/stage/GET/api/whoami" -> "GET /api/whoami" */
-function routeOf(methodArn: string): string {
-  const [, , method, ...path] = (methodArn.split(':')[5] ?? '').split('/');
-  return method ? `${method} /${path.join('/')}` : 'unknown';
 }
 
 function truncate(text: string | undefined): string | undefined {

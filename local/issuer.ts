@@ -11,10 +11,13 @@ import Provider, {
   type Configuration,
   type KoaContextWithOIDC,
 } from 'oidc-provider';
+import { compileRouteTable } from '../authorizer/route-table';
+import { routes } from '../routes';
 
 const LOCAL_AUTH_SERVER_PATH = '/oauth2/default';
 const LOCAL_AUDIENCE = 'api://default';
-export const LOCAL_SCOPES = ['AccessAll', 'ReadOnly'] as const;
+/** The guide's scope, and its read-only companion. */
+const GUIDE_SCOPES = ['AccessAll', 'ReadOnly'];
 /** Tokens for another API on the same server (`resource=api://another-api`): a wrong-audience 401 to try. */
 const OTHER_AUDIENCE = 'api://another-api';
 const TOKEN_TTL_SECONDS = 3600;
@@ -27,9 +30,15 @@ export interface LocalIssuerOptions {
   clientSecret?: string;
 }
 
+/** The guide's scopes and every scope routes.ts names: a new route's scope works locally at once. */
+export function localScopes(): string[] {
+  return [...new Set([...GUIDE_SCOPES, ...compileRouteTable(routes).scopes])];
+}
+
 export interface LocalIssuer {
   issuer: string;
   audience: string;
+  scopes: string[];
   /** client_secret_basic */
   client: { id: string; secret: string };
   /** private_key_jwt: the private key is generated here and handed to the token command. */
@@ -54,6 +63,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
   const clientSecret = options.clientSecret || randomBytes(24).toString('base64url');
   const jwtClientId = `${clientId}-jwt`;
   const clientKey = generateRsaJwk();
+  const scopes = localScopes();
 
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -83,7 +93,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
     },
   ];
   const provider = withoutAdapterWarning(
-    () => new Provider(issuer, configuration(audience, clients)),
+    () => new Provider(issuer, configuration(audience, clients, scopes)),
   );
   const callback = provider.callback();
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -109,15 +119,20 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
   return {
     issuer,
     audience,
+    scopes,
     client: { id: clientId, secret: clientSecret },
     jwtClient: { id: jwtClientId, privateJwk: clientKey },
     close: () => closeServer(server),
   };
 }
 
-function configuration(audience: string, clients: ClientMetadata[]): Configuration {
+function configuration(
+  audience: string,
+  clients: ClientMetadata[],
+  scopes: string[],
+): Configuration {
   const resourceServer = (aud: string) => ({
-    scope: LOCAL_SCOPES.join(' '),
+    scope: scopes.join(' '),
     audience: aud,
     accessTokenTTL: TOKEN_TTL_SECONDS,
     accessTokenFormat: 'jwt' as const,
@@ -129,7 +144,7 @@ function configuration(audience: string, clients: ClientMetadata[]): Configurati
     // Signing keys live only in this process's memory: a restart rotates them.
     jwks: { keys: [generateRsaJwk()] as never[] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
-    scopes: [...LOCAL_SCOPES],
+    scopes,
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
@@ -140,7 +155,7 @@ function configuration(audience: string, clients: ClientMetadata[]): Configurati
         defaultResource: () => audience,
         useGrantedResource: () => true,
         getResourceServerInfo: (ctx, resource) => {
-          checkRequestedScopes(ctx);
+          checkRequestedScopes(ctx, scopes);
           if (resource !== audience && resource !== OTHER_AUDIENCE)
             throw new errors.InvalidTarget();
           return resourceServer(resource);
@@ -176,7 +191,7 @@ function configuration(audience: string, clients: ClientMetadata[]): Configurati
 }
 
 /** Okta's answers to a token request whose `scope` is missing or unknown (oidc-provider drops them silently). */
-function checkRequestedScopes(ctx: KoaContextWithOIDC): void {
+function checkRequestedScopes(ctx: KoaContextWithOIDC, known: string[]): void {
   if (ctx.oidc.route !== 'token') return;
   const scope = String(ctx.oidc.params?.scope ?? '');
   const requested = scope.split(' ').filter(Boolean);
@@ -186,7 +201,7 @@ function checkRequestedScopes(ctx: KoaContextWithOIDC): void {
       scope,
     );
   }
-  if (requested.some((scope) => !(LOCAL_SCOPES as readonly string[]).includes(scope))) {
+  if (requested.some((scope) => !known.includes(scope))) {
     throw new errors.InvalidScope(
       'One or more scopes are not configured for the authorization server resource.',
       scope,

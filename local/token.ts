@@ -6,15 +6,16 @@ import { createPrivateKey, webcrypto } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as oidc from 'openid-client';
-import { DEFAULT_REQUIRED_SCOPES, isLoopbackHost, parseIssuer } from '../authorizer/config';
+import { isLoopbackHost, parseIssuer } from '../authorizer/config';
+import { DEFAULT_TOKEN_SCOPE } from './banner';
 import { loadDotenv } from './env';
 import { readStackState } from './stack-state';
 
-const USAGE = `Usage: npm run -s token -- [--scope AccessAll] [--private-key key.json]
+const USAGE = `Usage: npm run -s token -- [--scope "ReadOnly AccessAll"] [--private-key key.json]
                               [--client-id ID] [--client-secret SECRET] [--issuer URL]
 
 Requests an access token with the client credentials grant and prints only the token.
-  --scope         space-separated scopes (default: OKTA_REQUIRED_SCOPES, or ${DEFAULT_REQUIRED_SCOPES})
+  --scope         scopes, space-separated or repeated (default: ${DEFAULT_TOKEN_SCOPE})
   --private-key   authenticate with private_key_jwt, signing the client assertion with this
                   private key (a JWK as Okta's Admin Console shows it, or a PEM file)
   --client-id     default: OKTA_CLIENT_ID, or the local dev client while \`npm start\` runs
@@ -34,7 +35,7 @@ function resolveRequest(argv: string[]): Request {
   const { values } = parseArgs({
     args: argv,
     options: {
-      scope: { type: 'string' },
+      scope: { type: 'string', multiple: true },
       'private-key': { type: 'string' },
       'client-id': { type: 'string' },
       'client-secret': { type: 'string' },
@@ -65,7 +66,8 @@ function resolveRequest(argv: string[]): Request {
       'No client id: pass --client-id or set OKTA_CLIENT_ID (your API Services app).',
     );
   }
-  const scope = values.scope ?? (env.OKTA_REQUIRED_SCOPES?.trim() || DEFAULT_REQUIRED_SCOPES);
+  const scope =
+    values.scope?.join(' ').split(/\s+/).filter(Boolean).join(' ') || DEFAULT_TOKEN_SCOPE;
   if (privateKeyFile) return { issuer, clientId, scope, auth: { privateKeyFile } };
 
   const secret = values['client-secret'] ?? env.OKTA_CLIENT_SECRET ?? local?.client.secret;

@@ -22,7 +22,6 @@ beforeAll(async () => {
   handler = coldStart({
     OKTA_ISSUER: jwks.issuer,
     OKTA_AUDIENCE: 'api://default',
-    OKTA_REQUIRED_SCOPES: 'AccessAll',
   });
 });
 afterAll(async () => {

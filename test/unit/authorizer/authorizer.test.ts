@@ -1,11 +1,12 @@
 import {
+  answer,
   type AuthorizerHandler,
   bearer,
   coldStart,
   METHOD_ARN,
-  STAGE_WILDCARD,
   tokenEvent,
 } from '../../fixtures/authorizer';
+import { methodArn, STAGE_PREFIX } from '../../fixtures/iam';
 import { startJwksServer, type JwksServer } from '../../fixtures/jwks-server';
 import { captureLogs, type CapturedLogs } from '../../fixtures/logs';
 import { oktaClaims, rsaKey, sign, type TestKey, withAlg } from '../../fixtures/tokens';
@@ -21,7 +22,6 @@ beforeAll(async () => {
   handler = coldStart({
     OKTA_ISSUER: jwks.issuer,
     OKTA_AUDIENCE: 'api://default',
-    OKTA_REQUIRED_SCOPES: 'AccessAll',
   });
 });
 afterAll(() => jwks.close());
@@ -34,13 +34,17 @@ const claims = (overrides: Record<string, unknown> = {}) => oktaClaims(jwks.issu
 const lastDecision = () => logs.decisions().at(-1);
 
 describe('a valid Okta access token with the required scope', () => {
-  it('is allowed for the whole stage, with the identity in the context', async () => {
+  it('is allowed on every route its scopes satisfy, with the identity in the context', async () => {
     const result = await handler(
       tokenEvent(bearer(await sign(claims({ uid: '00u1abc' }), trusted))),
     );
     expect(result.principalId).toBe('test-client');
     expect(result.policyDocument.Statement).toEqual([
-      { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: STAGE_WILDCARD },
+      {
+        Action: 'execute-api:Invoke',
+        Effect: 'Allow',
+        Resource: [`${STAGE_PREFIX}/GET/api/whoami`, `${STAGE_PREFIX}/GET/api/messages`],
+      },
     ]);
     expect(result.context).toEqual({
       sub: 'test-client',
@@ -48,10 +52,10 @@ describe('a valid Okta access token with the required scope', () => {
       uid: '00u1abc',
       scope: 'AccessAll',
       issuer: jwks.issuer,
-      exp: expect.any(Number),
+      exp: expect.stringMatching(/^\d+$/),
     });
-    for (const value of Object.values(result.context ?? {}))
-      expect(typeof value).not.toBe('object');
+    // As API Gateway hands them on: strings only, whatever the local gateway would keep.
+    for (const value of Object.values(result.context ?? {})) expect(typeof value).toBe('string');
     expect(lastDecision()).toMatchObject({
       outcome: 'allow',
       sub: 'test-client',
@@ -63,10 +67,21 @@ describe('a valid Okta access token with the required scope', () => {
   it('produces the same policy whichever route asked, so a cached policy fits every route', async () => {
     const token = bearer(await sign(claims(), trusted));
     const whoami = await handler(tokenEvent(token, METHOD_ARN));
-    const other = await handler(
-      tokenEvent(token, METHOD_ARN.replace('GET/api/whoami', 'POST/api/orders/42')),
-    );
+    const other = await handler(tokenEvent(token, methodArn('GET', '/api/messages')));
+    const unknown = await handler(tokenEvent(token, methodArn('POST', '/api/orders/42')));
     expect(other.policyDocument).toEqual(whoami.policyDocument);
+    expect(unknown.policyDocument).toEqual(whoami.policyDocument);
+    expect(lastDecision()).toMatchObject({ outcome: 'deny', reason: 'unknown_route' });
+  });
+
+  it('names the stage of the request, never another stage or API', async () => {
+    const token = bearer(await sign(claims(), trusted));
+    const prod = 'arn:aws:execute-api:eu-west-1:999999999999:zzz9/prod';
+    const result = await handler(tokenEvent(token, methodArn('GET', '/api/whoami', prod)));
+    const resources = result.policyDocument.Statement.flatMap(
+      (statement) => (statement as { Resource: string[] }).Resource,
+    );
+    expect(resources).toEqual([`${prod}/GET/api/whoami`, `${prod}/GET/api/messages`]);
   });
 
   it('accepts extra scopes, and a `scope` string from servers that use one', async () => {
@@ -80,7 +95,9 @@ describe('a valid Okta access token with the required scope', () => {
         bearer(await sign(claims({ scp: undefined, scope: 'openid AccessAll' }), trusted)),
       ),
     );
-    expect(withString.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow' });
+    expect(withString.policyDocument.Statement).toEqual([
+      expect.objectContaining({ Effect: 'Allow' }),
+    ]);
   });
 
   it('accepts the scheme in any case and several spaces, as RFC 7235 allows', async () => {
@@ -94,22 +111,46 @@ describe('a valid Okta access token with the required scope', () => {
 });
 
 describe('a valid token without the required scope', () => {
+  it('ReadOnly: messages allowed, whoami not (403 there), logged with the route and what was missing', async () => {
+    const token = bearer(await sign(claims({ scp: ['ReadOnly'] }), trusted));
+    const result = await handler(tokenEvent(token));
+    expect(result.policyDocument.Statement).toEqual([
+      {
+        Action: 'execute-api:Invoke',
+        Effect: 'Allow',
+        Resource: [`${STAGE_PREFIX}/GET/api/messages`],
+      },
+    ]);
+    expect(lastDecision()).toMatchObject({
+      outcome: 'deny',
+      reason: 'insufficient_scope',
+      route: 'GET /api/whoami',
+      required: 'all of AccessAll',
+      missingScopes: ['AccessAll'],
+    });
+    expect(await answer(handler, token, methodArn('GET', '/api/messages'))).toEqual({
+      status: 200,
+    });
+  });
+
   it.each([
-    ['ReadOnly only', { scp: ['ReadOnly'] }],
     ['no scopes', { scp: [] }],
     ['no scp claim at all', { scp: undefined }],
-    ['a scope string without it', { scp: undefined, scope: 'ReadOnly' }],
+    ['a scope string with neither', { scp: undefined, scope: 'openid profile' }],
   ])(
-    '%s: Deny for the whole stage (403), logged as insufficient_scope',
+    '%s: Deny on the whole stage (403 on every protected route), never a 401',
     async (_name, overrides) => {
-      const result = await handler(tokenEvent(bearer(await sign(claims(overrides), trusted))));
+      const token = bearer(await sign(claims(overrides), trusted));
+      const result = await handler(tokenEvent(token, methodArn('GET', '/api/messages')));
       expect(result.policyDocument.Statement).toEqual([
-        { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: STAGE_WILDCARD },
+        { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [`${STAGE_PREFIX}/*`] },
       ]);
       expect(lastDecision()).toMatchObject({
         outcome: 'deny',
         reason: 'insufficient_scope',
-        missingScopes: ['AccessAll'],
+        route: 'GET /api/messages',
+        required: 'any of ReadOnly, AccessAll',
+        missingScopes: ['ReadOnly', 'AccessAll'],
       });
     },
   );

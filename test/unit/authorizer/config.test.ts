@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, parseIssuer, parseScopes } from '../../../authorizer/config';
+import { ConfigError, loadConfig, parseIssuer } from '../../../authorizer/config';
 
 describe('loadConfig', () => {
   it("reads the issuer, derives Okta's JWKS path and applies the defaults", () => {
@@ -6,7 +6,6 @@ describe('loadConfig', () => {
       issuer: 'https://dev-123456.okta.com/oauth2/default',
       jwksUri: 'https://dev-123456.okta.com/oauth2/default/v1/keys',
       audience: 'api://default',
-      requiredScopes: ['AccessAll'],
       jwksTimeoutMs: 2000,
       jwksMaxAgeMs: 600_000,
       jwksBackoffMs: 1000,
@@ -15,14 +14,12 @@ describe('loadConfig', () => {
     });
   });
 
-  it('takes the audience and space-separated scopes from the environment', () => {
+  it('takes the audience from the environment', () => {
     const config = loadConfig({
       OKTA_ISSUER: 'https://example.oktapreview.com/oauth2/aus1a2b3c4d5e6f7g8h9',
       OKTA_AUDIENCE: 'api://orders',
-      OKTA_REQUIRED_SCOPES: ' orders:read  orders:write orders:read ',
     });
     expect(config.audience).toBe('api://orders');
-    expect(config.requiredScopes).toEqual(['orders:read', 'orders:write']);
   });
 
   it.each([
@@ -74,13 +71,15 @@ describe('configuration errors say how to fix them', () => {
     ).toThrow(/OKTA_AUDIENCE is empty.*api:\/\/default/);
   });
 
-  it('rejects an empty scope list rather than accepting any token', () => {
-    expect(() => parseScopes('  ')).toThrow(/OKTA_REQUIRED_SCOPES is empty.*any scope/);
-  });
-
-  it('rejects characters a scope cannot have', () => {
-    expect(() => parseScopes('AccessAll,ReadOnly "x"')).toThrow(
-      /invalid scope.*Separate scopes with spaces/,
-    );
-  });
+  it.each(['AccessAll', ''])(
+    'refuses OKTA_REQUIRED_SCOPES=%p, which routes.ts replaced, rather than ignore it',
+    (value) => {
+      expect(() =>
+        loadConfig({
+          OKTA_ISSUER: 'https://dev-1.okta.com/oauth2/default',
+          OKTA_REQUIRED_SCOPES: value,
+        }),
+      ).toThrow(/OKTA_REQUIRED_SCOPES is no longer used: each route's scopes are in routes\.ts/);
+    },
+  );
 });

@@ -1,4 +1,11 @@
-import { type AuthorizerHandler, bearer, coldStart, tokenEvent } from '../../fixtures/authorizer';
+import {
+  answer,
+  type AuthorizerHandler,
+  bearer,
+  coldStart,
+  tokenEvent,
+} from '../../fixtures/authorizer';
+import { methodArn } from '../../fixtures/iam';
 import { type LocalIssuerProcess, startLocalIssuerProcess } from '../../fixtures/local-issuer';
 import { captureLogs, type CapturedLogs } from '../../fixtures/logs';
 import { decodePayload, tamper } from '../../fixtures/tokens';
@@ -13,7 +20,6 @@ beforeAll(async () => {
   handler = coldStart({
     OKTA_ISSUER: issuer.issuer,
     OKTA_AUDIENCE: 'api://default',
-    OKTA_REQUIRED_SCOPES: 'AccessAll',
   });
 });
 afterAll(() => issuer.stop());
@@ -38,9 +44,14 @@ it('mints Okta-shaped tokens: scp array, cid, ver, and no scope string', async (
   expect((claims.exp as number) - (claims.iat as number)).toBe(3600);
 });
 
-it('allows an AccessAll token', async () => {
-  const result = await handler(tokenEvent(bearer(await issuer.token('AccessAll'))));
-  expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow' });
+const whoami = methodArn('GET', '/api/whoami');
+const messages = methodArn('GET', '/api/messages');
+
+it('allows an AccessAll token on whoami and messages', async () => {
+  const token = bearer(await issuer.token('AccessAll'));
+  expect(await answer(handler, token, whoami)).toEqual({ status: 200 });
+  expect(await answer(handler, token, messages)).toEqual({ status: 200 });
+  const result = await handler(tokenEvent(token));
   expect(result.context).toMatchObject({
     sub: issuer.client.id,
     cid: issuer.client.id,
@@ -49,10 +60,15 @@ it('allows an AccessAll token', async () => {
   });
 });
 
-it('denies a ReadOnly token (403)', async () => {
-  const result = await handler(tokenEvent(bearer(await issuer.token('ReadOnly'))));
-  expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Deny' });
-  expect(lastDecision()).toMatchObject({ outcome: 'deny', reason: 'insufficient_scope' });
+it('a ReadOnly token reads messages and is refused whoami (403)', async () => {
+  const token = bearer(await issuer.token('ReadOnly'));
+  expect(await answer(handler, token, messages)).toEqual({ status: 200 });
+  expect(await answer(handler, token, whoami)).toEqual({ status: 403 });
+  expect(lastDecision()).toMatchObject({
+    outcome: 'deny',
+    reason: 'insufficient_scope',
+    route: 'GET /api/whoami',
+  });
 });
 
 it.each([

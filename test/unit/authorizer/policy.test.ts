@@ -1,4 +1,7 @@
-import { buildPolicy, stageWildcard } from '../../../authorizer/policy';
+import { buildGrant, createPolicies, parseMethodArn, toContext } from '../../../authorizer/policy';
+import { compileRouteTable } from '../../../authorizer/route-table';
+import { routes } from '../../../routes';
+import { allows, methodArn, STAGE_PREFIX } from '../../fixtures/iam';
 
 const claims = {
   sub: 'svc',
@@ -7,65 +10,169 @@ const claims = {
   issuer: 'https://x.okta.com/oauth2/default',
   exp: 1800000000,
 };
+const shipped = compileRouteTable(routes);
+const arn = (path: string) => `${STAGE_PREFIX}/GET${path}`;
 
-describe('stageWildcard', () => {
+describe('parseMethodArn', () => {
   it.each([
     [
       'arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/api/whoami',
-      'arn:aws:execute-api:us-east-1:123456789012:abc123/prod/*',
+      'arn:aws:execute-api:us-east-1:123456789012:abc123/prod',
+      'GET',
+      '/api/whoami',
     ],
     [
       'arn:aws-cn:execute-api:cn-north-1:123456789012:abc123/dev/POST/a/b/c',
-      'arn:aws-cn:execute-api:cn-north-1:123456789012:abc123/dev/*',
+      'arn:aws-cn:execute-api:cn-north-1:123456789012:abc123/dev',
+      'POST',
+      '/a/b/c',
     ],
-  ])('%s -> %s', (methodArn, expected) => {
-    expect(stageWildcard(methodArn)).toBe(expected);
+    [
+      'arn:aws:execute-api:us-east-1:1:abc/dev/GET/',
+      'arn:aws:execute-api:us-east-1:1:abc/dev',
+      'GET',
+      '/',
+    ],
+  ])('%s', (methodArn, prefix, method, path) => {
+    expect(parseMethodArn(methodArn)).toEqual({ prefix, method, path });
   });
 
   it.each([
     '',
     'nonsense',
     'arn:aws:execute-api:us-east-1:123456789012:abc123',
+    'arn:aws:execute-api:us-east-1:123456789012:abc123/dev',
     'arn:aws:lambda:us-east-1:1:function/x/y',
-  ])('refuses %p instead of guessing', (methodArn) => {
-    expect(() => stageWildcard(methodArn)).toThrow(/Unexpected methodArn/);
+  ])('refuses %p instead of guessing', (value) => {
+    expect(() => parseMethodArn(value)).toThrow(/Unexpected methodArn/);
   });
 });
 
-describe('buildPolicy', () => {
-  it('carries the identity as primitive context values, scopes as one string', () => {
-    const result = buildPolicy(
-      'Allow',
-      'arn:aws:execute-api:us-east-1:1:abc/dev/GET/api/whoami',
-      claims,
+describe('the policy for each scope set of the shipped table', () => {
+  it.each([
+    [
+      'AccessAll',
+      ['AccessAll'],
+      [{ Effect: 'Allow', Resource: [arn('/api/whoami'), arn('/api/messages')] }],
+    ],
+    ['ReadOnly', ['ReadOnly'], [{ Effect: 'Allow', Resource: [arn('/api/messages')] }]],
+    [
+      'both',
+      ['ReadOnly', 'AccessAll'],
+      [{ Effect: 'Allow', Resource: [arn('/api/whoami'), arn('/api/messages')] }],
+    ],
+    ['none', [], [{ Effect: 'Deny', Resource: [`${STAGE_PREFIX}/*`] }]],
+    [
+      'only scopes the table does not name',
+      ['openid', 'email'],
+      [{ Effect: 'Deny', Resource: [`${STAGE_PREFIX}/*`] }],
+    ],
+  ])('%s', (_name, scopes, statements) => {
+    const { policyDocument } = buildGrant(shipped.protectedRoutes, STAGE_PREFIX, scopes);
+    expect(policyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: statements.map((s) => ({ Action: 'execute-api:Invoke', ...s })),
+    });
+  });
+
+  it('never names hello (anonymous: no authorizer), another method, stage or API', async () => {
+    const { policyDocument } = buildGrant(shipped.protectedRoutes, STAGE_PREFIX, ['AccessAll']);
+    for (const resource of [
+      arn('/api/hello'),
+      `${STAGE_PREFIX}/POST/api/whoami`,
+      `${STAGE_PREFIX}/DELETE/api/messages`,
+      arn('/api/whoami/x'),
+      arn('/api/messagesx'),
+      'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/GET/api/whoami',
+      'arn:aws:execute-api:us-east-1:123456789012:other99/dev/GET/api/whoami',
+    ]) {
+      expect(await allows(policyDocument, resource)).toBe(false);
+    }
+    expect(await allows(policyDocument, arn('/api/whoami'))).toBe(true);
+  });
+});
+
+describe('path parameters and overlapping routes', () => {
+  const table = compileRouteTable({
+    'GET /api/messages/{id}': { anyOf: ['ReadOnly', 'AccessAll'] },
+    'GET /api/messages/{id}/admin': { allOf: ['Admin'] },
+    'GET /api/messages/latest': 'authenticated',
+    'ANY /api/files/{path+}': { allOf: ['Files'] },
+  });
+  const policyFor = (scopes: string[]) =>
+    buildGrant(table.protectedRoutes, STAGE_PREFIX, scopes).policyDocument;
+
+  it('allows {id} with a `*` and explicitly denies the admin route that `*` would also cover', async () => {
+    const policy = policyFor(['ReadOnly']);
+    expect(policy.Statement).toEqual([
+      {
+        Action: 'execute-api:Invoke',
+        Effect: 'Allow',
+        Resource: [arn('/api/messages/*'), arn('/api/messages/latest')],
+      },
+      { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [arn('/api/messages/*/admin')] },
+    ]);
+    expect(await allows(policy, arn('/api/messages/42'))).toBe(true);
+    expect(await allows(policy, arn('/api/messages/42/admin'))).toBe(false);
+    expect(await allows(policy, arn('/api/messages/latest'))).toBe(true);
+  });
+
+  it('an authenticated literal beside a scoped {id}: the literal alone, nothing wider', async () => {
+    const policy = policyFor([]);
+    expect(await allows(policy, arn('/api/messages/latest'))).toBe(true);
+    expect(await allows(policy, arn('/api/messages/42'))).toBe(false);
+  });
+
+  it('spells ANY out per method, so no `*` spans from the method into the path', () => {
+    const policy = policyFor(['Files']);
+    const resources = policy.Statement.flatMap((s) => (s as { Resource: string[] }).Resource);
+    expect(resources).toEqual(
+      expect.arrayContaining(
+        ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'].map(
+          (method) => `${STAGE_PREFIX}/${method}/api/files/*`,
+        ),
+      ),
     );
-    expect(result).toEqual({
-      principalId: 'svc',
-      policyDocument: {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Action: 'execute-api:Invoke',
-            Effect: 'Allow',
-            Resource: 'arn:aws:execute-api:us-east-1:1:abc/dev/*',
-          },
-        ],
-      },
-      context: {
-        sub: 'svc',
-        cid: 'svc',
-        scope: 'AccessAll ReadOnly',
-        issuer: claims.issuer,
-        exp: 1800000000,
-      },
+    expect(resources.some((r) => r.includes('/*/api'))).toBe(false);
+  });
+});
+
+describe('createPolicies', () => {
+  it('computes the policy once per scope set and stage, then reuses it', () => {
+    const policies = createPolicies(shipped);
+    const first = policies.grantFor(STAGE_PREFIX, ['ReadOnly', 'openid']);
+    expect(policies.grantFor(STAGE_PREFIX, ['openid', 'ReadOnly'])).toBe(first);
+    expect(policies.grantFor(STAGE_PREFIX, ['ReadOnly', 'email'])).toBe(first);
+    expect(policies.grantFor(STAGE_PREFIX, ['AccessAll'])).not.toBe(first);
+    const prod = 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod';
+    expect(JSON.stringify(policies.grantFor(prod, ['ReadOnly']))).toContain(
+      '/prod/GET/api/messages',
+    );
+  });
+
+  it('answers a repeated token with the same result, and each stage with its own', () => {
+    const policies = createPolicies(shipped);
+    const first = policies.forToken(claims, STAGE_PREFIX).result;
+    expect(policies.forToken(claims, STAGE_PREFIX).result).toBe(first);
+    const prod = 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod';
+    expect(policies.forToken(claims, prod).result.policyDocument).not.toEqual(first.policyDocument);
+    expect(first).toMatchObject({ principalId: 'svc', context: { sub: 'svc' } });
+  });
+});
+
+describe('toContext', () => {
+  it('carries the identity as strings, scopes as one string', () => {
+    expect(toContext(claims)).toEqual({
+      sub: 'svc',
+      cid: 'svc',
+      scope: 'AccessAll ReadOnly',
+      issuer: claims.issuer,
+      exp: '1800000000',
     });
   });
 
   it('leaves out absent optional claims rather than sending undefined', () => {
-    const { context } = buildPolicy('Deny', 'arn:aws:execute-api:us-east-1:1:abc/dev/GET/x', {
-      ...claims,
-      cid: undefined,
-    });
+    const context = toContext({ ...claims, cid: undefined });
     expect(context).not.toHaveProperty('cid');
     expect(context).not.toHaveProperty('uid');
   });

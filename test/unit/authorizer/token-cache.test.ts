@@ -2,6 +2,7 @@ import { JwtVerifier } from 'aws-jwt-verify';
 import { JwtExpiredError } from 'aws-jwt-verify/error';
 import { loadConfig } from '../../../authorizer/config';
 import { decide } from '../../../authorizer/decision';
+import { compileRouteTable } from '../../../authorizer/route-table';
 import { VerifiedTokenCache } from '../../../authorizer/token-cache';
 import {
   type AccessTokenClaims,
@@ -121,12 +122,16 @@ describe('the verifier with its cache', () => {
     const t = await token({ scp: ['ReadOnly'] });
     verifier.verify(t);
     verifier.verify(t); // cached from here on
-    expect(decide(`Bearer ${t}`, verifier, ['ReadOnly'])).toMatchObject({ outcome: 'allow' });
-    expect(decide(`Bearer ${t}`, verifier, ['AccessAll'])).toMatchObject({
+    const [read, write] = compileRouteTable({
+      'GET /read': { allOf: ['ReadOnly'] },
+      'POST /write': { allOf: ['AccessAll'] },
+    }).protectedRoutes;
+    expect(decide(`Bearer ${t}`, verifier, read)).toMatchObject({ outcome: 'allow' });
+    expect(decide(`Bearer ${t}`, verifier, write)).toMatchObject({
       outcome: 'deny',
       missingScopes: ['AccessAll'],
     });
-    expect(decide(`Bearer ${t}`, verifier, ['ReadOnly'])).toMatchObject({ outcome: 'allow' });
+    expect(decide(`Bearer ${t}`, verifier, read)).toMatchObject({ outcome: 'allow' });
     expect(verifySync).toHaveBeenCalledTimes(2);
   });
 

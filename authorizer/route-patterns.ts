@@ -1,0 +1,267 @@
+/**
+ * Route templates (`GET /api/messages/{id}`), their IAM resource patterns, and which concrete
+ * requests they share. API Gateway routes a request by its resource template; the authorizer's
+ * policy can only name IAM patterns, where `*` also spans `/`. This module answers the questions
+ * that make a policy exact despite that: which requests a pattern reaches, and which route each
+ * of those requests goes to.
+ */
+
+export const METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'] as const;
+export type HttpMethod = (typeof METHODS)[number];
+export type RouteMethod = HttpMethod | 'ANY';
+
+export type Segment =
+  | { kind: 'literal'; value: string }
+  | { kind: 'param'; name: string }
+  | { kind: 'greedy'; name: string };
+
+export interface RouteTemplate {
+  /** `GET /api/messages/{id}`, normalised. */
+  key: string;
+  method: RouteMethod;
+  segments: Segment[];
+}
+
+export class RouteSyntaxError extends Error {
+  override name = 'RouteSyntaxError';
+}
+
+// RFC 3986 pchar without percent-encoding, and without IAM's wildcards `*` and `?`.
+const LITERAL = /^[A-Za-z0-9._~!$&'()+,;=:@-]+$/;
+const PARAM = /^\{([A-Za-z_][A-Za-z0-9_]*)(\+?)\}$/;
+
+/** "GET /api/messages/{id}" -> a template; throws RouteSyntaxError with what to write instead. */
+export function parseRoute(key: string): RouteTemplate {
+  const match = /^\s*([A-Za-z]+)\s+(\/\S*)\s*$/.exec(key);
+  if (!match) {
+    throw new RouteSyntaxError(
+      `"${key}" is not a route: write the method, a space and the path, e.g. "GET /api/messages/{id}"`,
+    );
+  }
+  const method = (match[1] as string).toUpperCase();
+  if (method !== 'ANY' && !(METHODS as readonly string[]).includes(method)) {
+    throw new RouteSyntaxError(
+      `"${key}" has the method ${match[1]}; use one of ${METHODS.join(', ')} or ANY`,
+    );
+  }
+  const path = match[2] as string;
+  const parts = path === '/' ? [] : path.slice(1).split('/');
+  const segments = parts.map((part, index): Segment => {
+    const param = PARAM.exec(part);
+    if (param) {
+      if (param[2] && index !== parts.length - 1) {
+        throw new RouteSyntaxError(`"${key}": a greedy {${param[1]}+} must be the last segment`);
+      }
+      return param[2]
+        ? { kind: 'greedy', name: param[1] as string }
+        : { kind: 'param', name: param[1] as string };
+    }
+    if (!LITERAL.test(part)) {
+      throw new RouteSyntaxError(
+        `"${key}": the path segment "${part}" is not allowed; use letters, digits and -._~ or a whole {param}`,
+      );
+    }
+    return { kind: 'literal', value: part };
+  });
+  return { key: `${method} ${formatPath(segments)}`, method: method as RouteMethod, segments };
+}
+
+export function formatPath(segments: Segment[]): string {
+  return `/${segments
+    .map((s) =>
+      s.kind === 'literal' ? s.value : s.kind === 'param' ? `{${s.name}}` : `{${s.name}+}`,
+    )
+    .join('/')}`;
+}
+
+/**
+ * The IAM resource patterns (after `{apiId}/{stage}/`) that cover the route: a parameter becomes `*`.
+ * ANY is spelled out per method: a `*` there would also span path segments.
+ */
+export function resourcePatterns(route: RouteTemplate): string[] {
+  const path = route.segments.map((s) => (s.kind === 'literal' ? s.value : '*')).join('/');
+  const methods = route.method === 'ANY' ? METHODS : [route.method];
+  return methods.map((method) => `${method}/${path}`);
+}
+
+/** Whether `template` matches a concrete request. */
+export function matches(route: RouteTemplate, method: string, path: string[]): boolean {
+  if (route.method !== 'ANY' && route.method !== method) return false;
+  const { segments } = route;
+  for (let i = 0; i < segments.length; i += 1) {
+    const segment = segments[i] as Segment;
+    if (segment.kind === 'greedy') return path.length > i;
+    const part = path[i];
+    if (part === undefined || part === '') return false;
+    if (segment.kind === 'literal' && segment.value !== part) return false;
+  }
+  return path.length === segments.length;
+}
+
+const RANK = { literal: 0, param: 1, greedy: 2 } as const;
+
+/**
+ * API Gateway's choice between two routes that both match a request: left to right, a literal
+ * segment beats a {param}, which beats a {greedy+}; on the same resource an explicit method beats
+ * ANY. Negative when `a` wins.
+ */
+export function precedence(a: RouteTemplate, b: RouteTemplate): number {
+  const length = Math.max(a.segments.length, b.segments.length);
+  for (let i = 0; i < length; i += 1) {
+    const sa = a.segments[i];
+    const sb = b.segments[i];
+    if (!sa || !sb) break;
+    const diff = RANK[sa.kind] - RANK[sb.kind];
+    if (diff !== 0) return diff;
+    if (sa.kind === 'greedy') break;
+  }
+  return (a.method === 'ANY' ? 1 : 0) - (b.method === 'ANY' ? 1 : 0);
+}
+
+/** The route API Gateway sends this request to, among `routes`. */
+export function routeOf<T extends RouteTemplate>(
+  routes: readonly T[],
+  method: string,
+  path: string[],
+): T | undefined {
+  let best: T | undefined;
+  for (const route of routes) {
+    if (matches(route, method, path) && (!best || precedence(route, best) < 0)) best = route;
+  }
+  return best;
+}
+
+// Requests as words over segments: the method, then each path segment. A template or an IAM
+// pattern is a sequence of items, each reading one symbol (or one or more, for `many`).
+type Item = { read: 'method' } | { read: 'exact'; value: string } | { read: 'one' | 'many' };
+
+function templateItems(route: RouteTemplate): Item[] {
+  return [
+    route.method === 'ANY' ? { read: 'method' } : { read: 'exact', value: route.method },
+    ...route.segments.map((s): Item =>
+      s.kind === 'literal'
+        ? { read: 'exact', value: s.value }
+        : { read: s.kind === 'param' ? 'one' : 'many' },
+    ),
+  ];
+}
+
+/** An IAM pattern of the route: each `*` reads one or more whole segments. */
+function patternItems(route: RouteTemplate): Item[] {
+  return templateItems(route).map((item) => (item.read === 'one' ? { read: 'many' } : item));
+}
+
+const OTHER = '\u0000other'; // stands for every segment value no item names
+const METHOD_SET = new Set<string>(METHODS);
+
+/** The positions an item sequence can be in after reading `symbol`, from `states`. */
+function step(items: Item[], states: Set<number>, symbol: string): Set<number> {
+  const next = new Set<number>();
+  for (const i of states) {
+    const item = items[i];
+    if (!item) continue;
+    const reads =
+      item.read === 'method'
+        ? METHOD_SET.has(symbol)
+        : item.read === 'exact'
+          ? item.value === symbol
+          : true;
+    if (!reads) continue;
+    next.add(i + 1);
+    if (item.read === 'many') next.add(i);
+  }
+  return next;
+}
+
+interface Language {
+  items: Item[];
+  /** true: the request must be in it; false: it must not. */
+  member: boolean;
+}
+
+/**
+ * Whether some request is in every `member` language and in none of the others: a breadth-first
+ * search over the product of their (subset-constructed) automata. Segment values that no item
+ * names behave alike, so one symbol stands for all of them.
+ */
+function someRequest(languages: Language[]): boolean {
+  const symbols = new Set<string>([...METHODS, OTHER]);
+  for (const { items } of languages) {
+    for (const item of items) if (item.read === 'exact') symbols.add(item.value);
+  }
+  const accepting = (language: Language, states: Set<number>) =>
+    states.has(language.items.length) === language.member;
+  const keyOf = (states: Set<number>[]) =>
+    states.map((s) => [...s].sort((a, b) => a - b).join(',')).join('|');
+
+  let frontier = [languages.map(() => new Set([0]))];
+  const seen = new Set(frontier.map(keyOf));
+  while (frontier.length > 0) {
+    const next: Set<number>[][] = [];
+    for (const states of frontier) {
+      for (const symbol of symbols) {
+        const moved = languages.map((language, i) =>
+          step(language.items, states[i] as Set<number>, symbol),
+        );
+        // A language that must hold the request and has no live state left cannot.
+        if (languages.some((language, i) => language.member && moved[i]?.size === 0)) continue;
+        if (languages.every((language, i) => accepting(language, moved[i] as Set<number>)))
+          return true;
+        const key = keyOf(moved);
+        if (!seen.has(key)) {
+          seen.add(key);
+          next.push(moved);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return false;
+}
+
+/** The routes that API Gateway prefers to `route` for some of the requests both match. */
+export function routesTakingFrom(
+  route: RouteTemplate,
+  all: readonly RouteTemplate[],
+): RouteTemplate[] {
+  return all.filter(
+    (other) => other.key !== route.key && precedence(other, route) < 0 && overlaps(other, route),
+  );
+}
+
+/**
+ * Whether `pattern`'s IAM resource pattern matches some request that API Gateway sends to
+ * `route`, given the routes that take some of its requests first (`routesTakingFrom`).
+ */
+export function patternReachesRouteOf(
+  pattern: RouteTemplate,
+  route: RouteTemplate,
+  takenBy: readonly RouteTemplate[],
+): boolean {
+  if (!mayShareRequests(patternItems(pattern), templateItems(route))) return false;
+  return someRequest([
+    { items: templateItems(route), member: true },
+    { items: patternItems(pattern), member: true },
+    ...takenBy.map((winner) => ({ items: templateItems(winner), member: false })),
+  ]);
+}
+
+/** A cheap first look: a differing method or literal before any wildcard rules out a common request. */
+function mayShareRequests(a: Item[], b: Item[]): boolean {
+  for (let i = 0; i < Math.min(a.length, b.length); i += 1) {
+    const x = a[i] as Item;
+    const y = b[i] as Item;
+    if (x.read === 'many' || y.read === 'many') return true;
+    if (x.read === 'exact' && y.read === 'exact' && x.value !== y.value) return false;
+  }
+  return a.length === b.length || a.at(-1)?.read === 'many' || b.at(-1)?.read === 'many';
+}
+
+/** Whether two routes match a common request. */
+export function overlaps(a: RouteTemplate, b: RouteTemplate): boolean {
+  if (!mayShareRequests(templateItems(a), templateItems(b))) return false;
+  return someRequest([
+    { items: templateItems(a), member: true },
+    { items: templateItems(b), member: true },
+  ]);
+}

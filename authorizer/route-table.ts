@@ -1,0 +1,206 @@
+import { type Access, canPassBothWithout, type Requirement } from './access';
+import {
+  parseRoute,
+  patternReachesRouteOf,
+  resourcePatterns,
+  routesTakingFrom,
+  type RouteTemplate,
+  routeOf,
+  RouteSyntaxError,
+} from './route-patterns';
+
+export type RouteTableInput = Readonly<Record<string, Access>>;
+
+export interface Route extends RouteTemplate {
+  access: 'anonymous' | Requirement;
+}
+
+export interface ProtectedRoute extends RouteTemplate {
+  index: number;
+  requirement: Requirement;
+  /** IAM resource patterns, after `{apiId}/{stage}/`. */
+  patterns: string[];
+  /** Indexes of the protected routes whose IAM patterns match a request API Gateway sends to this one. */
+  reachedBy: number[];
+}
+
+export interface RouteTable {
+  routes: Route[];
+  protectedRoutes: ProtectedRoute[];
+  /** Every scope the table names, sorted. */
+  scopes: string[];
+  /** The protected route a request goes to, from its methodArn's method and path; memoised. */
+  routeFor(method: string, path: string): ProtectedRoute | undefined;
+}
+
+export class RouteTableError extends Error {
+  override name = 'RouteTableError';
+}
+
+// RFC 6749 section 3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+const ACCESS_KINDS =
+  "'anonymous', 'authenticated', { allOf: ['Scope', ...] } or { anyOf: ['Scope', ...] }";
+const MAX_MEMO = 1024;
+
+/** Parses and checks routes.ts; every mistake is a RouteTableError that names the route and the fix. */
+export function compileRouteTable(input: unknown): RouteTable {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new RouteTableError(
+      "routes.ts must export `routes`, an object of 'METHOD /path': access.",
+    );
+  }
+  const routes: Route[] = [];
+  const keys = new Map<string, string>();
+  for (const [key, access] of Object.entries(input)) {
+    let template: RouteTemplate;
+    try {
+      template = parseRoute(key);
+    } catch (error) {
+      if (error instanceof RouteSyntaxError)
+        throw new RouteTableError(`routes.ts: ${error.message}.`);
+      throw error;
+    }
+    const earlier = keys.get(template.key);
+    if (earlier !== undefined) {
+      throw new RouteTableError(
+        `routes.ts lists ${template.key} twice ("${earlier}" and "${key}"): keep one.`,
+      );
+    }
+    keys.set(template.key, key);
+    routes.push({ ...template, access: parseAccess(template.key, access) });
+  }
+  checkParamNames(routes);
+  const protectedRoutes = routes
+    .filter((route): route is Route & { access: Requirement } => route.access !== 'anonymous')
+    .map((route, index): ProtectedRoute => ({
+      key: route.key,
+      method: route.method,
+      segments: route.segments,
+      index,
+      requirement: route.access,
+      patterns: resourcePatterns(route),
+      reachedBy: [],
+    }));
+  const winners = new Map(
+    protectedRoutes.map((route) => [route, routesTakingFrom(route, routes)] as const),
+  );
+  const reaches = (pattern: ProtectedRoute, route: ProtectedRoute) =>
+    pattern !== route && patternReachesRouteOf(pattern, route, winners.get(route) ?? []);
+  for (const route of protectedRoutes) {
+    route.reachedBy = protectedRoutes
+      .filter((other) => reaches(other, route))
+      .map((other) => other.index);
+  }
+  checkExpressible(protectedRoutes, reaches);
+
+  const byKey = new Map(protectedRoutes.map((route) => [route.key, route]));
+  const memo = new Map<string, ProtectedRoute | undefined>();
+  return {
+    routes,
+    protectedRoutes,
+    scopes: [
+      ...new Set(
+        protectedRoutes.flatMap((route) =>
+          route.requirement.kind === 'authenticated' ? [] : route.requirement.scopes,
+        ),
+      ),
+    ].sort(),
+    routeFor(method, path) {
+      const key = `${method} ${path}`;
+      if (memo.has(key)) return memo.get(key);
+      // A request path never holds empty segments; "/" is the root resource.
+      const matched = routeOf(routes, method, path === '/' ? [] : path.slice(1).split('/'));
+      const route = matched && byKey.get(matched.key);
+      if (memo.size >= MAX_MEMO) memo.clear();
+      memo.set(key, route);
+      return route;
+    },
+  };
+}
+
+function parseAccess(route: string, access: unknown): Route['access'] {
+  if (access === 'anonymous') return 'anonymous';
+  if (access === 'authenticated') return { kind: 'authenticated' };
+  if (typeof access === 'object' && access !== null && !Array.isArray(access)) {
+    const entries = Object.entries(access);
+    const [kind, scopes] = entries[0] ?? [];
+    if (entries.length === 1 && (kind === 'allOf' || kind === 'anyOf')) {
+      return { kind, scopes: parseScopes(route, kind, scopes) };
+    }
+  }
+  throw new RouteTableError(
+    `routes.ts: ${route} has the access ${JSON.stringify(access)}; use ${ACCESS_KINDS}.`,
+  );
+}
+
+function parseScopes(route: string, kind: string, scopes: unknown): string[] {
+  if (!Array.isArray(scopes) || scopes.length === 0) {
+    throw new RouteTableError(
+      `routes.ts: ${route} needs a non-empty list of scopes in ${kind}, e.g. { ${kind}: ['AccessAll'] }; ` +
+        "for any valid token write 'authenticated'.",
+    );
+  }
+  for (const scope of scopes) {
+    if (typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)) {
+      throw new RouteTableError(
+        `routes.ts: ${route} has the scope ${JSON.stringify(scope)}, which is not a scope name ` +
+          '(one word of printable ASCII, no spaces, quotes or backslashes, as Okta scopes are).',
+      );
+    }
+  }
+  return [...new Set(scopes as string[])];
+}
+
+/** API Gateway allows one parameter name per position of a resource path. */
+function checkParamNames(routes: Route[]): void {
+  const names = new Map<string, { name: string; route: string }>();
+  for (const route of routes) {
+    let prefix = '';
+    for (const segment of route.segments) {
+      if (segment.kind !== 'literal') {
+        const seen = names.get(prefix);
+        const name = segment.kind === 'greedy' ? `${segment.name}+` : segment.name;
+        if (seen && seen.name !== name) {
+          throw new RouteTableError(
+            `routes.ts: ${seen.route} and ${route.key} name the same path segment {${seen.name}} and {${name}}; ` +
+              'API Gateway needs one name there: use the same in both.',
+          );
+        }
+        names.set(prefix, { name, route: route.key });
+      }
+      prefix += `/${segment.kind === 'literal' ? segment.value : '{}'}`;
+    }
+  }
+}
+
+/**
+ * The policy allows each route a token may call and explicitly denies each route it may not call
+ * whose requests an allowed route's IAM pattern matches. That is exact unless such a Deny can
+ * also match requests of a route the same token may call: refuse such a table rather than answer
+ * wrongly for it.
+ */
+function checkExpressible(
+  routes: ProtectedRoute[],
+  reaches: (pattern: ProtectedRoute, route: ProtectedRoute) => boolean,
+): void {
+  for (const denied of routes) {
+    for (const allowed of routes) {
+      if (!reaches(denied, allowed)) continue;
+      const denyEmittedWithAllowed = denied.reachedBy.some((index) =>
+        canPassBothWithout(
+          allowed.requirement,
+          (routes[index] as ProtectedRoute).requirement,
+          denied.requirement,
+        ),
+      );
+      if (denyEmittedWithAllowed) {
+        throw new RouteTableError(
+          `routes.ts: ${denied.key} and ${allowed.key} overlap in a way an IAM policy cannot tell apart ` +
+            `(${denied.key}'s pattern ${denied.patterns[0]} also matches requests for ${allowed.key}), and a token ` +
+            'may call one but not the other. Give them the same access, or change one path so they do not overlap.',
+        );
+      }
+    }
+  }
+}

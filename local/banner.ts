@@ -1,0 +1,113 @@
+/** What `npm start` prints once the stack is up: the route table, the issuer, and commands to copy. */
+import { describeRequirement, satisfies } from '../authorizer/access';
+import type { Route, RouteTable } from '../authorizer/route-table';
+import type { Segment } from '../authorizer/route-patterns';
+import type { LocalIssuer } from './issuer';
+
+/** The token command's default scope: the guide's. */
+export const DEFAULT_TOKEN_SCOPE = 'AccessAll';
+
+export interface BannerOptions {
+  apiUrl: string;
+  table: RouteTable;
+  issuer?: LocalIssuer;
+  oktaIssuer?: string;
+  audience?: string;
+  /** Whether OKTA_CLIENT_ID is set (for `npm run token` against a real org). */
+  hasOktaClient: boolean;
+}
+
+export function banner(options: BannerOptions): string {
+  const { apiUrl, table, issuer } = options;
+  const width = Math.max(...table.routes.map((route) => route.key.length + apiUrl.length));
+  const lines = [
+    '',
+    issuer
+      ? 'Okta-protected API running locally, with a local Okta-compatible issuer (no Okta org needed).'
+      : 'Okta-protected API running locally, against your Okta authorization server.',
+    '',
+    '  Routes (routes.ts)',
+    ...table.routes.map((route) => {
+      const [method, path] = route.key.split(' ') as [string, string];
+      const access =
+        route.access === 'anonymous'
+          ? 'anonymous: no token needed'
+          : describeRequirement(route.access);
+      return `    ${method} ${`${apiUrl}${path}`.padEnd(width - method.length)}  ${access}`;
+    }),
+    '',
+    `  Issuer      ${issuer?.issuer ?? options.oktaIssuer}`,
+    `  Audience    ${issuer?.audience ?? options.audience ?? 'api://default'}`,
+  ];
+  if (issuer) {
+    lines.push(
+      `  Client ID   ${issuer.client.id}`,
+      `  Secret      ${issuer.client.secret}`,
+      `  Scopes      ${issuer.scopes.join(', ')}`,
+    );
+  } else if (!options.hasOktaClient) {
+    lines.push(
+      '  For `npm run token`, set OKTA_CLIENT_ID and OKTA_CLIENT_SECRET (your API Services app) in .env.',
+    );
+  }
+  lines.push('', 'Try it (in another terminal, in this folder):', ...tryIt(apiUrl, table));
+  if (issuer) {
+    lines.push(
+      '',
+      'Or ask the issuer directly, as the Okta guide does in Postman:',
+      `  curl -s -u ${issuer.client.id}:${issuer.client.secret} -H "Cache-Control: no-cache" \\`,
+      `    -d grant_type=client_credentials -d scope=${DEFAULT_TOKEN_SCOPE} ${issuer.issuer}/v1/token`,
+    );
+  }
+  lines.push('', 'Press Ctrl+C to stop.', '');
+  return lines.join('\n');
+}
+
+/**
+ * Copy-paste lines: each anonymous route, each protected route with the default token and with
+ * none, then a token per other scope the table names, on every protected route, with the status
+ * the table gives it.
+ */
+function tryIt(apiUrl: string, table: RouteTable): string[] {
+  const lines: string[] = [];
+  const curl = (route: Route, auth: string, comment: string) => {
+    const [method, path] = route.key.split(' ') as [string, string];
+    const command = `  curl -i ${method === 'GET' ? '' : `-X ${method} `}${apiUrl}${examplePath(path, route.segments)}${auth}`;
+    lines.push(`${command.padEnd(76)} # ${comment}`);
+  };
+  for (const route of table.routes) {
+    if (route.access === 'anonymous') curl(route, '', '200: anonymous');
+  }
+  const tokens = [
+    { name: 'TOKEN', scopes: [DEFAULT_TOKEN_SCOPE], args: '' },
+    ...table.scopes
+      .filter((scope) => scope !== DEFAULT_TOKEN_SCOPE)
+      .map((scope) => ({
+        name: scope.toUpperCase().replace(/[^A-Z0-9]+/g, '_'),
+        scopes: [scope],
+        args: ` -- --scope ${scope}`,
+      })),
+  ];
+  for (const [index, token] of tokens.entries()) {
+    lines.push(`  ${token.name}=$(npm run -s token${token.args})`);
+    for (const route of table.protectedRoutes) {
+      const status = satisfies(route.requirement, token.scopes) ? '200' : '403';
+      curl(
+        { ...route, access: route.requirement },
+        ` -H "Authorization: Bearer $${token.name}"`,
+        `${status}: ${token.scopes.join(' ')} token`,
+      );
+    }
+    if (index === 0 && table.protectedRoutes[0]) {
+      const route = table.protectedRoutes[0];
+      curl({ ...route, access: route.requirement }, '', '401: no token');
+    }
+  }
+  return lines;
+}
+
+/** /api/messages/{id} -> /api/messages/1, so the line can be pasted as it is. */
+function examplePath(path: string, segments: Segment[]): string {
+  if (segments.every((s) => s.kind === 'literal')) return path;
+  return `/${segments.map((s) => (s.kind === 'literal' ? s.value : s.kind === 'param' ? '1' : 'a/b')).join('/')}`;
+}

@@ -1,0 +1,20 @@
+/**
+ * Who may call each route. serverless.yml wires every route to its function; this table says who
+ * may call it, and the route-access plugin attaches the Okta authorizer to each protected route.
+ * `serverless package`, `deploy`, `offline` and `npm start` refuse a route missing from either.
+ *
+ *   'anonymous'                    no token needed: no authorizer at all
+ *   'authenticated'                any valid access token, whatever its scopes
+ *   { allOf: ['Scope', ...] }      a valid token with every one of these scopes
+ *   { anyOf: ['Scope', ...] }      a valid token with at least one of them
+ *
+ * Paths are API Gateway's: `{id}` is one path segment, `{proxy+}` the rest of the path.
+ */
+import type { RouteTableInput } from './authorizer/route-table';
+
+export const routes = {
+  // The guide's other mode, "require authorization for all endpoints": make this 'authenticated'.
+  'GET /api/hello': 'anonymous',
+  'GET /api/whoami': { allOf: ['AccessAll'] },
+  'GET /api/messages': { anyOf: ['ReadOnly', 'AccessAll'] },
+} satisfies RouteTableInput;
