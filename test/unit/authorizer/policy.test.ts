@@ -1,7 +1,7 @@
 import { buildGrant, createPolicies, parseMethodArn, toContext } from '../../../authorizer/policy';
 import { compileRouteTable } from '../../../authorizer/route-table';
 import { routes } from '../../../routes';
-import { allows, methodArn, STAGE_PREFIX } from '../../fixtures/iam';
+import { allows, STAGE_PREFIX } from '../../fixtures/iam';
 
 const claims = {
   sub: 'svc',

@@ -1,0 +1,162 @@
+import { canPassBothWithout, satisfies } from '../../../authorizer/access';
+import { compileRouteTable, RouteTableError } from '../../../authorizer/route-table';
+import { parseRoute, precedence, resourcePatterns } from '../../../authorizer/route-patterns';
+import { routes } from '../../../routes';
+
+describe('the shipped table', () => {
+  const table = compileRouteTable(routes);
+
+  it('reads as the README says', () => {
+    expect(table.routes.map((route) => [route.key, route.access])).toEqual([
+      ['GET /api/hello', 'anonymous'],
+      ['GET /api/whoami', { kind: 'allOf', scopes: ['AccessAll'] }],
+      ['GET /api/messages', { kind: 'anyOf', scopes: ['ReadOnly', 'AccessAll'] }],
+    ]);
+    expect(table.scopes).toEqual(['AccessAll', 'ReadOnly']);
+    expect(table.protectedRoutes.map((route) => route.key)).toEqual([
+      'GET /api/whoami',
+      'GET /api/messages',
+    ]);
+  });
+
+  it('finds the protected route of a request, and none for hello or an unknown path', () => {
+    expect(table.routeFor('GET', '/api/whoami')?.key).toBe('GET /api/whoami');
+    expect(table.routeFor('GET', '/api/messages')?.key).toBe('GET /api/messages');
+    expect(table.routeFor('GET', '/api/hello')).toBeUndefined();
+    expect(table.routeFor('POST', '/api/whoami')).toBeUndefined();
+    expect(table.routeFor('GET', '/api/whoami/x')).toBeUndefined();
+  });
+});
+
+describe('route syntax and ARN mapping', () => {
+  it.each([
+    ['GET /api/hello', 'GET /api/hello', ['GET/api/hello']],
+    ['get   /api/messages/{id}', 'GET /api/messages/{id}', ['GET/api/messages/*']],
+    ['POST /api/{proxy+}', 'POST /api/{proxy+}', ['POST/api/*']],
+    ['DELETE /', 'DELETE /', ['DELETE/']],
+    [
+      'ANY /api/files/{id}',
+      'ANY /api/files/{id}',
+      ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'].map(
+        (method) => `${method}/api/files/*`,
+      ),
+    ],
+  ])('%s -> %s -> %j', (key, normalised, patterns) => {
+    const route = parseRoute(key);
+    expect(route.key).toBe(normalised);
+    expect(resourcePatterns(route)).toEqual(patterns);
+  });
+
+  it('ranks literal over {param} over {greedy+}, left to right, then a method over ANY', () => {
+    const rank = (a: string, b: string) => Math.sign(precedence(parseRoute(a), parseRoute(b)));
+    expect(rank('GET /a/b', 'GET /a/{x}')).toBe(-1);
+    expect(rank('GET /a/{x}', 'GET /a/{p+}')).toBe(-1);
+    expect(rank('GET /{x}/b', 'GET /a/{y}')).toBe(1);
+    expect(rank('GET /a/{x}', 'ANY /a/{x}')).toBe(-1);
+    expect(rank('ANY /a/b', 'GET /a/{x}')).toBe(-1);
+  });
+
+  it('finds the route API Gateway would choose among overlapping ones', () => {
+    const table = compileRouteTable({
+      'GET /api/messages/{id}': 'authenticated',
+      'GET /api/messages/latest': 'authenticated',
+      'ANY /api/{proxy+}': 'authenticated',
+      'GET /api/messages/{id}/admin': 'authenticated',
+    });
+    expect(table.routeFor('GET', '/api/messages/latest')?.key).toBe('GET /api/messages/latest');
+    expect(table.routeFor('GET', '/api/messages/7')?.key).toBe('GET /api/messages/{id}');
+    expect(table.routeFor('GET', '/api/messages/7/admin')?.key).toBe(
+      'GET /api/messages/{id}/admin',
+    );
+    expect(table.routeFor('POST', '/api/messages/7')?.key).toBe('ANY /api/{proxy+}');
+    expect(table.routeFor('GET', '/api/a/b/c')?.key).toBe('ANY /api/{proxy+}');
+    expect(table.routeFor('GET', '/other')).toBeUndefined();
+  });
+});
+
+describe('every mistake is refused with the route and the fix', () => {
+  it.each([
+    [[], /must export `routes`, an object/],
+    [
+      { '/api/x': 'anonymous' },
+      /"\/api\/x" is not a route: write the method, a space and the path/,
+    ],
+    [{ 'FETCH /api/x': 'anonymous' }, /has the method FETCH; use one of DELETE, GET/],
+    [{ 'GET api/x': 'anonymous' }, /is not a route/],
+    [{ 'GET /api//x': 'anonymous' }, /the path segment "" is not allowed/],
+    [{ 'GET /api/x*': 'anonymous' }, /the path segment "x\*" is not allowed/],
+    [{ 'GET /api/{a+}/x': 'anonymous' }, /greedy \{a\+\} must be the last segment/],
+    [
+      { 'GET /api/x': 'public' },
+      /GET \/api\/x has the access "public"; use 'anonymous', 'authenticated'/,
+    ],
+    [{ 'GET /api/x': { someOf: ['A'] } }, /has the access \{"someOf":\["A"\]\}/],
+    [{ 'GET /api/x': { allOf: ['A'], anyOf: ['B'] } }, /has the access/],
+    [{ 'GET /api/x': { allOf: [] } }, /needs a non-empty list of scopes in allOf.*'authenticated'/],
+    [{ 'GET /api/x': { anyOf: 'A' } }, /needs a non-empty list of scopes in anyOf/],
+    [
+      { 'GET /api/x': { allOf: ['Access All'] } },
+      /has the scope "Access All", which is not a scope name/,
+    ],
+    [{ 'GET /api/x': { anyOf: ['ok', 7] } }, /has the scope 7/],
+    [{ 'GET /api/x': 'anonymous', 'get /api/x': 'authenticated' }, /lists GET \/api\/x twice/],
+    [
+      { 'GET /a/{id}': 'anonymous', 'POST /a/{name}': 'anonymous' },
+      /name the same path segment \{id\} and \{name\}/,
+    ],
+    [
+      { 'GET /api/{p+}': { allOf: ['A'] }, 'GET /api/x/{y}': { allOf: ['B'] } },
+      /GET \/api\/\{p\+\} and GET \/api\/x\/\{y\} overlap in a way an IAM policy cannot tell apart/,
+    ],
+  ])('%j', (input, message) => {
+    expect(() => compileRouteTable(input)).toThrow(RouteTableError);
+    expect(() => compileRouteTable(input)).toThrow(message);
+  });
+
+  it('accepts overlaps that an exact policy can express', () => {
+    expect(() =>
+      compileRouteTable({
+        'GET /api/{proxy+}': 'authenticated',
+        'GET /api/admin': { allOf: ['Admin'] },
+        'GET /v2/messages/{id}': { anyOf: ['ReadOnly'] },
+        'GET /v2/messages/{id}/admin': { allOf: ['Admin'] },
+        'GET /v2/messages/latest': 'authenticated',
+      }),
+    ).not.toThrow();
+  });
+
+  it('refuses a {param} route beside a {greedy+} one whose requests its `*` would also deny', () => {
+    expect(() =>
+      compileRouteTable({
+        'GET /api/{proxy+}': 'authenticated',
+        'GET /api/messages/{id}': { anyOf: ['ReadOnly'] },
+      }),
+    ).toThrow(/GET \/api\/messages\/\{id\} and GET \/api\/\{proxy\+\} overlap/);
+  });
+});
+
+describe('access', () => {
+  const all = { kind: 'allOf', scopes: ['A', 'B'] } as const;
+  const any = { kind: 'anyOf', scopes: ['A', 'B'] } as const;
+  const auth = { kind: 'authenticated' } as const;
+
+  it.each([
+    [all, ['A', 'B', 'C'], true],
+    [all, ['A'], false],
+    [any, ['B'], true],
+    [any, ['C'], false],
+    [any, [], false],
+    [auth, [], true],
+  ])('%j with %j: %p', (requirement, scopes, expected) => {
+    expect(satisfies(requirement, scopes)).toBe(expected);
+  });
+
+  it('knows when one token can pass two requirements and fail a third', () => {
+    expect(canPassBothWithout(auth, auth, any)).toBe(true);
+    expect(canPassBothWithout(all, auth, any)).toBe(false);
+    expect(canPassBothWithout(any, any, all)).toBe(true);
+    expect(
+      canPassBothWithout({ kind: 'allOf', scopes: ['A'] }, { kind: 'allOf', scopes: ['B'] }, all),
+    ).toBe(false);
+  });
+});
