@@ -1,31 +1,21 @@
-import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { isolatedEnv, ROOT, run } from '../fixtures/processes';
+import { compileRouteTable } from '../../authorizer/route-table';
+import { routes } from '../../routes';
+import { methodsByRoute, ProjectCopy, type Resources } from '../fixtures/project-copy';
 
 // serverless-offline ignores gateway responses, CORS origins and the authorizer TTL, so they are
-// checked here, on the CloudFormation template that `serverless package` builds for AWS.
-const SERVERLESS = join(ROOT, 'node_modules/serverless/bin/serverless.js');
+// checked here, on the CloudFormation template that `serverless package` builds for AWS. Each
+// package runs in a copy of the project: the working tree and its .serverless/ stay as they are.
 const ISSUER = 'https://dev-123456.okta.com/oauth2/default';
 
-type Resources = Record<string, { Type: string; Properties: Record<string, any> }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+let project: ProjectCopy;
+beforeAll(() => {
+  project = new ProjectCopy();
+});
+afterAll(() => project.remove());
 
-async function packageFor(
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number | null; output: string; dir: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'sls-package-'));
-  const result = await run(
-    process.execPath,
-    [SERVERLESS, 'package', '--stage', 'prod', '--package', dir],
-    isolatedEnv(env),
-  );
-  return { code: result.code, output: result.stdout + result.stderr, dir };
-}
-
-function resourcesIn(dir: string): Resources {
-  return JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'))
-    .Resources as Resources;
+async function packageFor(env: NodeJS.ProcessEnv) {
+  const result = await project.package(env);
+  return { ...result, resourcesIn: () => result.resources };
 }
 
 describe('with one allowed origin', () => {
@@ -34,11 +24,6 @@ describe('with one allowed origin', () => {
     Object.values(resources)
       .filter((r) => r.Type === type)
       .map((r) => r.Properties);
-  const method = (path: string, verb: string) =>
-    Object.entries(resources).find(
-      ([name, r]) =>
-        r.Type === 'AWS::ApiGateway::Method' && name === `ApiGatewayMethodApi${path}${verb}`,
-    )?.[1].Properties as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const gatewayResponse = (type: string) =>
     ofType('AWS::ApiGateway::GatewayResponse').find((p) => p.ResponseType === type);
 
@@ -49,7 +34,7 @@ describe('with one allowed origin', () => {
       AUTHORIZER_CACHE_TTL: '120',
     });
     expect(result.output).toContain('Service packaged');
-    resources = resourcesIn(result.dir);
+    resources = result.resources;
   }, 120_000);
 
   it('has a TOKEN authorizer on the Authorization header with the configured TTL', () => {
@@ -62,18 +47,36 @@ describe('with one allowed origin', () => {
     ]);
   });
 
-  it('protects whoami with the authorizer and leaves hello public', () => {
-    expect(method('Whoami', 'Get')).toMatchObject({
-      AuthorizationType: 'CUSTOM',
-      AuthorizerId: { Ref: 'AuthorizerApiGatewayAuthorizer' },
-    });
-    expect(method('Hello', 'Get')).toMatchObject({ AuthorizationType: 'NONE' });
-    expect(method('Hello', 'Get')).not.toHaveProperty('AuthorizerId');
+  it('wires every route of routes.ts as the table says: the authorizer exactly on protected ones', () => {
+    const methods = methodsByRoute(resources);
+    const table = compileRouteTable(routes);
+    for (const route of table.routes) {
+      const wired = methods.get(route.key);
+      if (route.access === 'anonymous') {
+        expect({ route: route.key, wired }).toEqual({
+          route: route.key,
+          wired: expect.objectContaining({ AuthorizationType: 'NONE' }),
+        });
+        expect(wired).not.toHaveProperty('AuthorizerId');
+      } else {
+        expect({ route: route.key, wired }).toEqual({
+          route: route.key,
+          wired: expect.objectContaining({
+            AuthorizationType: 'CUSTOM',
+            AuthorizerId: { Ref: 'AuthorizerApiGatewayAuthorizer' },
+          }),
+        });
+      }
+    }
+    // Nothing else: every method is a table route or its CORS preflight.
+    const keys = [...methods.keys()].filter((key) => !key.startsWith('OPTIONS '));
+    expect(keys.sort()).toEqual(table.routes.map((route) => route.key).sort());
   });
 
-  it('answers CORS preflights without authentication, allowing the Authorization header', () => {
-    for (const path of ['Hello', 'Whoami']) {
-      const options = method(path, 'Options');
+  it('answers CORS preflights for every route without authentication, allowing the Authorization header', () => {
+    const methods = methodsByRoute(resources);
+    for (const route of compileRouteTable(routes).routes) {
+      const options = methods.get(`OPTIONS ${route.key.split(' ')[1]}`) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
       expect(options).toMatchObject({ AuthorizationType: 'NONE', Integration: { Type: 'MOCK' } });
       const headers = options.Integration.IntegrationResponses[0].ResponseParameters;
       expect(headers['method.response.header.Access-Control-Allow-Origin']).toBe(
@@ -108,15 +111,15 @@ describe('with one allowed origin', () => {
 
   it('runs Node.js 22 and gives the authorizer its validated settings', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions).toHaveLength(3);
+    expect(functions).toHaveLength(4);
     for (const fn of functions) expect(fn.Runtime).toBe('nodejs22.x');
     const authorizer = resources.AuthorizerLambdaFunction?.Properties;
     expect(authorizer?.Environment.Variables).toMatchObject({
       OKTA_ISSUER: ISSUER,
       OKTA_AUDIENCE: 'api://default',
-      OKTA_REQUIRED_SCOPES: 'AccessAll',
       CORS_ORIGINS: 'https://app.example.com',
     });
+    expect(authorizer?.Environment.Variables).not.toHaveProperty('OKTA_REQUIRED_SCOPES');
     expect(authorizer?.Timeout).toBeLessThanOrEqual(10);
   });
 });
@@ -126,7 +129,7 @@ it("echoes the caller's Origin on gateway errors when several origins are allowe
     OKTA_ISSUER: ISSUER,
     CORS_ORIGINS: 'https://a.example.com,https://b.example.com',
   });
-  const responses = Object.values(resourcesIn(result.dir)).filter(
+  const responses = Object.values(result.resources).filter(
     (r) => r.Type === 'AWS::ApiGateway::GatewayResponse',
   );
   for (const response of responses) {
@@ -149,6 +152,10 @@ describe('a misconfiguration stops `serverless package` with the fix in the mess
       { OKTA_ISSUER: ISSUER, CORS_ORIGINS: 'app.example.com' },
       /CORS_ORIGINS has "app.example.com", which is not an origin/,
     ],
+    [
+      { OKTA_ISSUER: ISSUER, OKTA_REQUIRED_SCOPES: 'AccessAll' },
+      /OKTA_REQUIRED_SCOPES is no longer used: each route's scopes are in routes.ts/,
+    ],
   ])(
     '%j',
     async (env, message) => {
@@ -157,5 +164,102 @@ describe('a misconfiguration stops `serverless package` with the fix in the mess
       expect(result.output).toMatch(message);
     },
     60_000,
+  );
+});
+
+describe('the route table and the wiring', () => {
+  let copy: ProjectCopy;
+  beforeEach(() => {
+    copy = new ProjectCopy();
+  });
+  afterEach(() => copy.remove());
+
+  it('one line makes hello require a token: the guide\'s "require authorization for all endpoints"', async () => {
+    copy.edit('routes.ts', (text) =>
+      text.replace("'GET /api/hello': 'anonymous'", "'GET /api/hello': 'authenticated'"),
+    );
+    const result = await copy.package({ OKTA_ISSUER: ISSUER });
+    expect(result.output).toContain('Service packaged');
+    for (const route of ['GET /api/hello', 'GET /api/whoami', 'GET /api/messages']) {
+      expect(methodsByRoute(result.resources).get(route)).toMatchObject({
+        AuthorizationType: 'CUSTOM',
+      });
+    }
+  }, 120_000);
+
+  const messagesEvent = `      - http:
+          path: api/messages
+          method: get
+          cors: *cors`;
+
+  it.each<[string, (copy: ProjectCopy) => void, RegExp]>([
+    [
+      'a route without an entry',
+      (c) =>
+        c.edit('serverless.yml', (t) =>
+          t.replace(
+            messagesEvent,
+            `${messagesEvent}\n      - http:\n          path: api/messages/{id}\n          method: get`,
+          ),
+        ),
+      /serverless.yml wires GET \/api\/messages\/\{id\} \(function messages\), but routes.ts has no entry for it: add 'GET \/api\/messages\/\{id\}': 'authenticated'/,
+    ],
+    [
+      'an entry without a route',
+      (c) =>
+        c.edit('routes.ts', (t) =>
+          t.replace(
+            "  'GET /api/messages':",
+            "  'DELETE /api/messages': 'authenticated',\n  'GET /api/messages':",
+          ),
+        ),
+      /routes.ts has DELETE \/api\/messages, but no function in serverless.yml has that http event/,
+    ],
+    [
+      'an unknown access kind',
+      (c) =>
+        c.edit('routes.ts', (t) =>
+          t.replace("'GET /api/hello': 'anonymous'", "'GET /api/hello': 'public'"),
+        ),
+      /routes.ts: GET \/api\/hello has the access "public"; use 'anonymous', 'authenticated'/,
+    ],
+    [
+      'a malformed scope name',
+      (c) => c.edit('routes.ts', (t) => t.replace("allOf: ['AccessAll']", "allOf: ['Access All']")),
+      /GET \/api\/whoami has the scope "Access All", which is not a scope name/,
+    ],
+    [
+      'an anonymous route that has the authorizer',
+      (c) =>
+        c.edit('serverless.yml', (t) =>
+          t.replace(
+            'path: api/hello\n          method: get',
+            'path: api/hello\n          method: get\n          authorizer: authorizer',
+          ),
+        ),
+      /GET \/api\/hello is 'anonymous' in routes.ts, but its http event \(function hello\) has an authorizer/,
+    ],
+    [
+      'a protected route that declares its own authorizer',
+      (c) =>
+        c.edit('serverless.yml', (t) =>
+          t.replace(
+            'path: api/whoami\n          method: get',
+            'path: api/whoami\n          method: get\n          authorizer: aws_iam',
+          ),
+        ),
+      /GET \/api\/whoami's http event \(function whoami\) sets an authorizer in serverless.yml; routes.ts decides/,
+    ],
+  ])(
+    '%s stops `serverless package` with one line that says what to fix',
+    async (_name, change, message) => {
+      change(copy);
+      const result = await copy.package({ OKTA_ISSUER: ISSUER });
+      expect(result.code).not.toBe(0);
+      expect(result.output).toMatch(message);
+      expect(result.output).not.toMatch(/\n\s+at /); // no stack trace
+      expect(result.resources).toEqual({});
+    },
+    120_000,
   );
 });
