@@ -33,6 +33,19 @@ const token = async (...args: string[]) => {
 const get = (path: string, headers: Record<string, string> = {}) =>
   fetch(`${api}${path}`, { headers });
 
+it('prints every route of routes.ts with its access', () => {
+  expect(stack.output()).toMatch(
+    /GET http:\/\/localhost:\d+\/api\/hello\s+anonymous: no token needed/,
+  );
+  expect(stack.output()).toMatch(/GET http:\/\/localhost:\d+\/api\/whoami\s+all of AccessAll/);
+  expect(stack.output()).toMatch(
+    /GET http:\/\/localhost:\d+\/api\/messages\s+any of ReadOnly, AccessAll/,
+  );
+  expect(stack.output()).toContain('READONLY=$(npm run -s token -- --scope ReadOnly)');
+  expect(stack.output()).toMatch(/api\/whoami -H "Authorization: Bearer \$READONLY"\s+# 403/);
+  expect(stack.output()).toMatch(/api\/messages -H "Authorization: Bearer \$READONLY"\s+# 200/);
+});
+
 it('prints the API, the issuer, the dev client and the commands to try', () => {
   expect(api).toBe(`http://localhost:${env.API_PORT}`);
   expect(printed.issuer).toBe(`http://127.0.0.1:${env.ISSUER_PORT}/oauth2/default`);
@@ -54,8 +67,35 @@ it('hello answers 200 with and without a token', async () => {
   }
 });
 
-it('whoami answers 401 without a token', async () => {
+it('whoami and messages answer 401 without a token', async () => {
   expect((await get('/api/whoami')).status).toBe(401);
+  expect((await get('/api/messages')).status).toBe(401);
+});
+
+it('a ReadOnly token reads messages (200) and is refused whoami (403)', async () => {
+  const readOnly = { Authorization: `Bearer ${await token('--scope', 'ReadOnly')}` };
+  const messages = await get('/api/messages', readOnly);
+  expect(messages.status).toBe(200);
+  expect(messages.headers.get('cache-control')).toBe('no-store');
+  expect(await messages.json()).toEqual({
+    messages: expect.arrayContaining([expect.objectContaining({ id: 1 })]),
+    requestedBy: { sub: 'local-dev-client', scopes: ['ReadOnly'] },
+  });
+  // The same token again, in the other order: no decision leaks from one route to the other.
+  expect((await get('/api/whoami', readOnly)).status).toBe(403);
+  expect((await get('/api/messages', readOnly)).status).toBe(200);
+});
+
+it('an AccessAll token gets both; a token with both scopes shows both', async () => {
+  const accessAll = { Authorization: `Bearer ${await token()}` };
+  expect((await get('/api/whoami', accessAll)).status).toBe(200);
+  expect((await get('/api/messages', accessAll)).status).toBe(200);
+  const both = await get('/api/messages', {
+    Authorization: `Bearer ${await token('--scope', 'ReadOnly AccessAll')}`,
+  });
+  expect(await both.json()).toMatchObject({
+    requestedBy: { scopes: ['ReadOnly', 'AccessAll'] },
+  });
 });
 
 it('whoami answers 200 with an AccessAll token, showing who called', async () => {
@@ -86,13 +126,6 @@ it('whoami answers 200 for the private_key_jwt client too', async () => {
   });
   expect(response.status).toBe(200);
   expect(await response.json()).toMatchObject({ cid: 'local-dev-client-jwt' });
-});
-
-it('whoami answers 403 with a ReadOnly token', async () => {
-  expect(
-    (await get('/api/whoami', { Authorization: `Bearer ${await token('--scope', 'ReadOnly')}` }))
-      .status,
-  ).toBe(403);
 });
 
 it('whoami answers 401 with a wrong-audience or a tampered token', async () => {
