@@ -1,10 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK } from 'jose';
+import { satisfies } from '../../authorizer/access';
+import { compileRouteTable } from '../../authorizer/route-table';
+import { routes } from '../../routes';
 import { answer, type AuthorizerHandler, coldStart } from '../fixtures/authorizer';
+import { methodArn } from '../fixtures/iam';
 import { type JwksServer, startJwksServer } from '../fixtures/jwks-server';
 import { captureLogs, type CapturedLogs } from '../fixtures/logs';
 import { ROOT } from '../fixtures/processes';
+import { decodePayload } from '../fixtures/tokens';
 import { MATRIX, type MatrixCase, type MatrixContext, matrixKeys } from './matrix';
 
 // Every case of the bad-input matrix through the authorizer handler, as API Gateway calls it.
@@ -51,6 +56,35 @@ it.each(MATRIX.map((c) => [c.name, c] as [string, MatrixCase]))('%s', async (_na
     durationMs: expect.any(Number),
   });
 });
+
+/** The scopes a (valid) token of the matrix carries, as Okta's `scp` or a `scope` string. */
+function scopesOf(header: string): string[] {
+  const { scp, scope } = decodePayload(header.trim().split(/\s+/)[1] as string);
+  return Array.isArray(scp) ? scp : typeof scope === 'string' ? scope.split(' ') : [];
+}
+
+const protectedRoutes = compileRouteTable(routes).protectedRoutes;
+
+it.each(MATRIX.map((c) => [c.name, c] as [string, MatrixCase]))(
+  '%s, on every protected route of routes.ts: never allowed without its scopes',
+  async (_name, c) => {
+    const header = await c.header(ctx);
+    for (const route of protectedRoutes) {
+      const { status } = await answer(
+        handler,
+        header,
+        methodArn(route.method, route.key.split(' ')[1] as string),
+      );
+      const expected =
+        c.status === 401
+          ? 401
+          : satisfies(route.requirement, scopesOf(header as string))
+            ? 200
+            : 403;
+      expect({ route: route.key, status }).toEqual({ route: route.key, status: expected });
+    }
+  },
+);
 
 it('never logs a token, a signature, a client secret or a key', async () => {
   const text = logs.text();

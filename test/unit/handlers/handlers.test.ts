@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 
 type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
-function load(name: 'hello' | 'whoami', corsOrigins?: string): Handler {
+function load(name: 'hello' | 'whoami' | 'messages', corsOrigins?: string): Handler {
   const saved = process.env.CORS_ORIGINS;
   if (corsOrigins === undefined) delete process.env.CORS_ORIGINS;
   else process.env.CORS_ORIGINS = corsOrigins;
@@ -71,6 +71,38 @@ describe('whoami', () => {
     const result = await load('whoami')(event(undefined));
     expect(result.statusCode).toBe(500);
     expect(result.body).not.toContain('svc');
+  });
+});
+
+describe('messages', () => {
+  const context = (scope: string) => ({
+    sub: 'svc',
+    scope,
+    issuer: 'https://x.okta.com/oauth2/default',
+    exp: '1800000000',
+  });
+
+  it('lists the messages and who asked, with the scopes of the route that let them in', async () => {
+    const result = await load('messages')(event(context('openid ReadOnly email')));
+    expect(result.statusCode).toBe(200);
+    expect(result.headers).toMatchObject({
+      'Cache-Control': 'no-store',
+      'Access-Control-Allow-Origin': '*',
+    });
+    const body = JSON.parse(result.body);
+    expect(body.messages).toEqual(expect.arrayContaining([{ id: 1, text: expect.any(String) }]));
+    expect(body.requestedBy).toEqual({ sub: 'svc', scopes: ['ReadOnly'] });
+  });
+
+  it('names both scopes when the token has both', async () => {
+    const result = await load('messages')(event(context('AccessAll ReadOnly')));
+    expect(JSON.parse(result.body).requestedBy.scopes).toEqual(['AccessAll', 'ReadOnly']);
+  });
+
+  it('fails closed with a 500 when no authorizer ran', async () => {
+    const result = await load('messages')(event(undefined));
+    expect(result.statusCode).toBe(500);
+    expect(result.body).not.toContain('Welcome');
   });
 });
 
