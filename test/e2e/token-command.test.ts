@@ -37,6 +37,15 @@ describe('client_secret_basic', () => {
     expect(decodePayload(result.stdout)).toMatchObject({ scp: ['ReadOnly'] });
   });
 
+  it.each([[['--scope', 'ReadOnly AccessAll']], [['--scope', 'ReadOnly', '--scope', 'AccessAll']]])(
+    'takes several scopes: %j',
+    async (args) => {
+      const result = await token(args);
+      expect(result.stderr).toBe('');
+      expect(decodePayload(result.stdout).scp).toEqual(['ReadOnly', 'AccessAll']);
+    },
+  );
+
   it('works from OKTA_* variables alone, as against a real Okta org', async () => {
     const result = await runTsx(
       'local/token.ts',

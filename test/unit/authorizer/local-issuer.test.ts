@@ -8,6 +8,7 @@ import {
 import { methodArn } from '../../fixtures/iam';
 import { type LocalIssuerProcess, startLocalIssuerProcess } from '../../fixtures/local-issuer';
 import { captureLogs, type CapturedLogs } from '../../fixtures/logs';
+import { ProjectCopy } from '../../fixtures/project-copy';
 import { decodePayload, tamper } from '../../fixtures/tokens';
 
 // The authorizer against real tokens from the local issuer, which mints them as Okta does.
@@ -100,3 +101,46 @@ it('refuses a token from another authorization server (401)', async () => {
     await another.stop();
   }
 });
+
+describe('scopes', () => {
+  it("accepts every scope routes.ts names, with no other edit, and the guide's; refuses others", async () => {
+    const copy = new ProjectCopy();
+    copy.edit('routes.ts', (text) =>
+      text.replace(
+        "  'GET /api/messages'",
+        "  'POST /api/orders': { allOf: ['orders:write'] },\n  'GET /api/messages'",
+      ),
+    );
+    const local = await startLocalIssuerProcess({}, copy.dir);
+    try {
+      const ask = (scope: string) => requestTokenResponse(local.issuer, local.client, scope);
+      expect((await ask('orders:write')).status).toBe(200);
+      expect((await ask('ReadOnly AccessAll orders:write')).status).toBe(200);
+      const unknown = await ask('orders:read');
+      expect(unknown.status).toBe(400);
+      expect(await unknown.json()).toMatchObject({ error: 'invalid_scope' });
+      // The project's own issuer knows nothing of that route.
+      expect(
+        (await requestTokenResponse(issuer.issuer, issuer.client, 'orders:write')).status,
+      ).toBe(400);
+    } finally {
+      await local.stop();
+      copy.remove();
+    }
+  });
+});
+
+function requestTokenResponse(
+  issuerUrl: string,
+  client: { id: string; secret: string },
+  scope: string,
+): Promise<Response> {
+  return fetch(`${issuerUrl}/v1/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ grant_type: 'client_credentials', scope }),
+  });
+}
