@@ -28,7 +28,9 @@ function gatewayResponseOrigin(origins) {
 
 module.exports = () => {
   try {
-    const config = load('./authorizer/config.ts').loadConfig(process.env);
+    const { loadConfig, rejectRetiredSettings } = load('./authorizer/config.ts');
+    rejectRetiredSettings(process.env);
+    const config = loadConfig(process.env);
     const origins = load('./handlers/http.ts').parseOrigins(process.env.CORS_ORIGINS);
     return {
       oktaIssuer: config.issuer,

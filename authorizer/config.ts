@@ -32,7 +32,6 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuthorizerConfig {
-  rejectRetiredSettings(env);
   const issuer = parseIssuer(env.OKTA_ISSUER);
   return {
     issuer,
@@ -106,7 +105,10 @@ function parseAudience(raw: string | undefined): string {
   return value;
 }
 
-/** A setting that no longer does anything must not look as if it protected something. */
+/**
+ * A setting that no longer does anything must not look as if it protected something. Checked where
+ * users set it (serverless.settings.cjs, npm start); the deployed template never passes it on.
+ */
 export function rejectRetiredSettings(env: NodeJS.ProcessEnv): void {
   if (env.OKTA_REQUIRED_SCOPES !== undefined) {
     throw new ConfigError(

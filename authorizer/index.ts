@@ -1,17 +1,17 @@
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import { routes } from '../routes';
-import { describeRequirement } from './access';
 import { loadConfig } from './config';
 import { type Decision, decide } from './decision';
 import { debugEnabled, logger } from './logger';
 import { createPolicies, type MethodArn, parseMethodArn } from './policy';
-import { compileRouteTable, type ProtectedRoute } from './route-table';
+import { routeOf } from './route-patterns';
+import type { ProtectedRoute } from './route-table';
+import { table } from './routes-compiled';
 import { createVerifier } from './verifier';
 
 // Cold start: a bad configuration or route table fails here, loudly, before any request is answered.
-const { config, table } = (() => {
+const config = (() => {
   try {
-    return { config: loadConfig(), table: compileRouteTable(routes) };
+    return loadConfig();
   } catch (error) {
     logger().error('authorizer misconfigured', { error });
     throw error;
@@ -60,7 +60,7 @@ export async function handler(
     case 'allow':
     case 'deny':
       // The same policy either way: it covers every route, so API Gateway may cache it.
-      return policies.forToken(decision.claims, target.prefix).result;
+      return policies.forToken(decision.claims, target.prefix);
     case 'unauthorized':
       // API Gateway answers 401 only for exactly this message.
       throw new Error('Unauthorized');
@@ -81,7 +81,9 @@ function targetOf(methodArn: string): Target {
   let target = targets.get(methodArn);
   if (target === undefined) {
     const arn = parseMethodArn(methodArn);
-    target = { ...arn, route: table.routeFor(arn.method, arn.path) };
+    // Only protected routes reach the authorizer: the one API Gateway chose wins among them too.
+    const segments = arn.path === '/' ? [] : arn.path.slice(1).split('/');
+    target = { ...arn, route: routeOf(table.protectedRoutes, arn.method, segments) };
     if (targets.size >= 1024) targets.clear();
     targets.set(methodArn, target);
   }
@@ -104,7 +106,7 @@ function logDecision(decision: Decision, target: Target, durationMs: number): vo
       return logger().info('authorization decision', {
         ...entry,
         ...(decision.reason === 'insufficient_scope' && {
-          required: describeRequirement(decision.route.requirement),
+          required: decision.route.requirement,
           missingScopes: decision.missingScopes,
         }),
       });

@@ -1,6 +1,6 @@
 import type { APIGatewayAuthorizerResult, PolicyDocument } from 'aws-lambda';
 import { satisfies } from './access';
-import type { ProtectedRoute, RouteTable } from './route-table';
+import type { ProtectedRoute, ProtectedRoutes } from './route-table';
 import type { AccessTokenClaims } from './verifier';
 
 /**
@@ -19,18 +19,6 @@ export interface AuthorizerContext {
   [key: string]: string | undefined;
 }
 
-/** The one policy for a token's scopes: right for every route, whichever route asked. */
-export interface Grant {
-  policyDocument: PolicyDocument;
-  /** The protected routes these scopes may call. */
-  allowed: ReadonlySet<ProtectedRoute>;
-}
-
-export interface TokenGrant {
-  grant: Grant;
-  result: APIGatewayAuthorizerResult;
-}
-
 /** "arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}/{path}" split where the policy needs it. */
 export interface MethodArn {
   /** "arn:aws:execute-api:{region}:{account}:{apiId}/{stage}" */
@@ -41,7 +29,7 @@ export interface MethodArn {
 }
 
 const METHOD_ARN = /^(arn:[^:]+:execute-api:[^:]+:[^:]+:[^/]+\/[^/]+)\/([A-Z]+)(\/.*)$/;
-const MAX_GRANTS = 256;
+const MAX_POLICIES = 256;
 
 export function parseMethodArn(methodArn: string): MethodArn {
   const match = METHOD_ARN.exec(methodArn);
@@ -56,84 +44,76 @@ export function parseMethodArn(methodArn: string): MethodArn {
  * {param} also spans `/`), and a Deny on the whole stage when they satisfy none. route-table.ts
  * refuses tables where such a Deny could also hit an allowed route's requests.
  */
-export function createPolicies(table: RouteTable) {
-  const grants = new Map<string, Grant>();
-  const results = new WeakMap<AccessTokenClaims, TokenGrant & { prefix: string }>();
+export function createPolicies(table: ProtectedRoutes) {
+  const policies = new Map<string, PolicyDocument>();
+  const results = new WeakMap<
+    AccessTokenClaims,
+    { prefix: string; result: APIGatewayAuthorizerResult }
+  >();
   const known = new Set(table.scopes);
 
-  function grantFor(prefix: string, scopes: readonly string[]): Grant {
+  /** Computed once per scope set and stage (scopes the table does not name change nothing). */
+  function policyFor(prefix: string, scopes: readonly string[]): PolicyDocument {
     const key = `${prefix} ${scopes
       .filter((scope) => known.has(scope))
       .sort()
       .join(' ')}`;
-    let grant = grants.get(key);
-    if (grant === undefined) {
-      grant = buildGrant(table.protectedRoutes, prefix, scopes);
-      if (grants.size >= MAX_GRANTS) grants.clear();
-      grants.set(key, grant);
+    let policy = policies.get(key);
+    if (policy === undefined) {
+      policy = buildPolicy(table.protectedRoutes, prefix, scopes);
+      if (policies.size >= MAX_POLICIES) policies.clear();
+      policies.set(key, policy);
     }
-    return grant;
+    return policy;
   }
 
   return {
-    grantFor,
+    policyFor,
     /** The authorizer's answer for a verified token, computed once per token and stage. */
-    forToken(claims: AccessTokenClaims, prefix: string): TokenGrant {
-      const cached = results.get(claims);
-      if (cached?.prefix === prefix) return cached;
-      const grant = grantFor(prefix, claims.scopes);
-      const entry = {
-        prefix,
-        grant,
-        result: {
-          principalId: claims.sub,
-          policyDocument: grant.policyDocument,
-          context: toContext(claims),
-        },
-      };
-      results.set(claims, entry);
-      return entry;
+    forToken(claims: AccessTokenClaims, prefix: string): APIGatewayAuthorizerResult {
+      let cached = results.get(claims);
+      if (cached?.prefix !== prefix) {
+        cached = {
+          prefix,
+          result: {
+            principalId: claims.sub,
+            policyDocument: policyFor(prefix, claims.scopes),
+            context: toContext(claims),
+          },
+        };
+        results.set(claims, cached);
+      }
+      return cached.result;
     },
   };
 }
 
-export function buildGrant(
+export function buildPolicy(
   routes: readonly ProtectedRoute[],
   prefix: string,
   scopes: readonly string[],
-): Grant {
-  const allowed = new Set(routes.filter((route) => satisfies(route.requirement, scopes)));
-  const arns = (route: ProtectedRoute) => route.patterns.map((pattern) => `${prefix}/${pattern}`);
-  if (allowed.size === 0) {
-    return {
-      allowed,
-      policyDocument: policy([{ effect: 'Deny', resources: [`${prefix}/*`] }]),
-    };
-  }
+): PolicyDocument {
+  const allowed = routes.filter((route) => satisfies(route.requirement, scopes));
   const denied = routes.filter(
     (route) =>
-      !allowed.has(route) &&
-      route.reachedBy.some((index) => allowed.has(routes[index] as ProtectedRoute)),
+      !allowed.includes(route) &&
+      route.reachedBy.some((index) => allowed.includes(routes[index] as ProtectedRoute)),
   );
-  return {
-    allowed,
-    policyDocument: policy([
-      { effect: 'Allow', resources: [...allowed].flatMap(arns) },
-      { effect: 'Deny', resources: denied.flatMap(arns) },
-    ]),
-  };
-}
-
-function policy(statements: { effect: 'Allow' | 'Deny'; resources: string[] }[]): PolicyDocument {
+  const arns = (route: ProtectedRoute) => route.patterns.map((pattern) => `${prefix}/${pattern}`);
+  const statement = (Effect: 'Allow' | 'Deny', Resource: string[]) => ({
+    Action: 'execute-api:Invoke',
+    Effect,
+    Resource,
+  });
   return {
     Version: '2012-10-17',
-    Statement: statements
-      .filter((statement) => statement.resources.length > 0)
-      .map(({ effect, resources }) => ({
-        Action: 'execute-api:Invoke',
-        Effect: effect,
-        Resource: resources,
-      })),
+    Statement:
+      allowed.length === 0
+        ? [statement('Deny', [`${prefix}/*`])]
+        : [
+            statement('Allow', allowed.flatMap(arns)),
+            ...(denied.length > 0 ? [statement('Deny', denied.flatMap(arns))] : []),
+          ],
   };
 }
 

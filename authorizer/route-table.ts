@@ -1,11 +1,9 @@
 import { type Access, canPassBothWithout, type Requirement } from './access';
+import { patternReachesRouteOf, routesTakingFrom } from './route-overlap';
 import {
   parseRoute,
-  patternReachesRouteOf,
   resourcePatterns,
-  routesTakingFrom,
   type RouteTemplate,
-  routeOf,
   RouteSyntaxError,
 } from './route-patterns';
 
@@ -16,7 +14,6 @@ export interface Route extends RouteTemplate {
 }
 
 export interface ProtectedRoute extends RouteTemplate {
-  index: number;
   requirement: Requirement;
   /** IAM resource patterns, after `{apiId}/{stage}/`. */
   patterns: string[];
@@ -24,13 +21,15 @@ export interface ProtectedRoute extends RouteTemplate {
   reachedBy: number[];
 }
 
-export interface RouteTable {
-  routes: Route[];
+/** What the authorizer needs: plain data, so the build can compile it once and bundle the result. */
+export interface ProtectedRoutes {
   protectedRoutes: ProtectedRoute[];
   /** Every scope the table names, sorted. */
   scopes: string[];
-  /** The protected route a request goes to, from its methodArn's method and path; memoised. */
-  routeFor(method: string, path: string): ProtectedRoute | undefined;
+}
+
+export interface RouteTable extends ProtectedRoutes {
+  routes: Route[];
 }
 
 export class RouteTableError extends Error {
@@ -41,7 +40,6 @@ export class RouteTableError extends Error {
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 const ACCESS_KINDS =
   "'anonymous', 'authenticated', { allOf: ['Scope', ...] } or { anyOf: ['Scope', ...] }";
-const MAX_MEMO = 1024;
 
 /** Parses and checks routes.ts; every mistake is a RouteTableError that names the route and the fix. */
 export function compileRouteTable(input: unknown): RouteTable {
@@ -73,11 +71,10 @@ export function compileRouteTable(input: unknown): RouteTable {
   checkParamNames(routes);
   const protectedRoutes = routes
     .filter((route): route is Route & { access: Requirement } => route.access !== 'anonymous')
-    .map((route, index): ProtectedRoute => ({
+    .map((route): ProtectedRoute => ({
       key: route.key,
       method: route.method,
       segments: route.segments,
-      index,
       requirement: route.access,
       patterns: resourcePatterns(route),
       reachedBy: [],
@@ -88,14 +85,12 @@ export function compileRouteTable(input: unknown): RouteTable {
   const reaches = (pattern: ProtectedRoute, route: ProtectedRoute) =>
     pattern !== route && patternReachesRouteOf(pattern, route, winners.get(route) ?? []);
   for (const route of protectedRoutes) {
-    route.reachedBy = protectedRoutes
-      .filter((other) => reaches(other, route))
-      .map((other) => other.index);
+    route.reachedBy = protectedRoutes.flatMap((other, index) =>
+      reaches(other, route) ? [index] : [],
+    );
   }
   checkExpressible(protectedRoutes, reaches);
 
-  const byKey = new Map(protectedRoutes.map((route) => [route.key, route]));
-  const memo = new Map<string, ProtectedRoute | undefined>();
   return {
     routes,
     protectedRoutes,
@@ -106,16 +101,6 @@ export function compileRouteTable(input: unknown): RouteTable {
         ),
       ),
     ].sort(),
-    routeFor(method, path) {
-      const key = `${method} ${path}`;
-      if (memo.has(key)) return memo.get(key);
-      // A request path never holds empty segments; "/" is the root resource.
-      const matched = routeOf(routes, method, path === '/' ? [] : path.slice(1).split('/'));
-      const route = matched && byKey.get(matched.key);
-      if (memo.size >= MAX_MEMO) memo.clear();
-      memo.set(key, route);
-      return route;
-    },
   };
 }
 

@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import yaml from 'js-yaml';
 import { ROOT } from '../test/fixtures/processes';
 
@@ -47,10 +47,13 @@ export async function bundles(env: NodeJS.ProcessEnv, loadRuns = 15): Promise<Bu
       bundle: options.bundle as boolean,
       minify: options.minify as boolean,
       sourcemap: options.sourcemap as boolean,
+      legalComments: options.legalComments as 'none',
       target: options.target as string,
       platform: 'node',
       format: 'cjs',
       logLevel: 'silent',
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS file serverless-esbuild loads too
+      plugins: require(join(ROOT, 'plugins/esbuild.cjs')) as Plugin[],
     });
     const samples: number[] = [];
     const inits: number[] = [];

@@ -125,7 +125,7 @@ describe('a valid token without the required scope', () => {
       outcome: 'deny',
       reason: 'insufficient_scope',
       route: 'GET /api/whoami',
-      required: 'all of AccessAll',
+      required: { kind: 'allOf', scopes: ['AccessAll'] },
       missingScopes: ['AccessAll'],
     });
     expect(await answer(handler, token, methodArn('GET', '/api/messages'))).toEqual({
@@ -149,7 +149,7 @@ describe('a valid token without the required scope', () => {
         outcome: 'deny',
         reason: 'insufficient_scope',
         route: 'GET /api/messages',
-        required: 'any of ReadOnly, AccessAll',
+        required: { kind: 'anyOf', scopes: ['ReadOnly', 'AccessAll'] },
         missingScopes: ['ReadOnly', 'AccessAll'],
       });
     },

@@ -1,4 +1,9 @@
-import { ConfigError, loadConfig, parseIssuer } from '../../../authorizer/config';
+import {
+  ConfigError,
+  loadConfig,
+  parseIssuer,
+  rejectRetiredSettings,
+} from '../../../authorizer/config';
 
 describe('loadConfig', () => {
   it("reads the issuer, derives Okta's JWKS path and applies the defaults", () => {
@@ -74,12 +79,9 @@ describe('configuration errors say how to fix them', () => {
   it.each(['AccessAll', ''])(
     'refuses OKTA_REQUIRED_SCOPES=%p, which routes.ts replaced, rather than ignore it',
     (value) => {
-      expect(() =>
-        loadConfig({
-          OKTA_ISSUER: 'https://dev-1.okta.com/oauth2/default',
-          OKTA_REQUIRED_SCOPES: value,
-        }),
-      ).toThrow(/OKTA_REQUIRED_SCOPES is no longer used: each route's scopes are in routes\.ts/);
+      expect(() => rejectRetiredSettings({ OKTA_REQUIRED_SCOPES: value })).toThrow(
+        /OKTA_REQUIRED_SCOPES is no longer used: each route's scopes are in routes\.ts/,
+      );
     },
   );
 });

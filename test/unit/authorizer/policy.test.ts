@@ -1,4 +1,4 @@
-import { buildGrant, createPolicies, parseMethodArn, toContext } from '../../../authorizer/policy';
+import { buildPolicy, createPolicies, parseMethodArn, toContext } from '../../../authorizer/policy';
 import { compileRouteTable } from '../../../authorizer/route-table';
 import { routes } from '../../../routes';
 import { allows, STAGE_PREFIX } from '../../fixtures/iam';
@@ -68,7 +68,7 @@ describe('the policy for each scope set of the shipped table', () => {
       [{ Effect: 'Deny', Resource: [`${STAGE_PREFIX}/*`] }],
     ],
   ])('%s', (_name, scopes, statements) => {
-    const { policyDocument } = buildGrant(shipped.protectedRoutes, STAGE_PREFIX, scopes);
+    const policyDocument = buildPolicy(shipped.protectedRoutes, STAGE_PREFIX, scopes);
     expect(policyDocument).toEqual({
       Version: '2012-10-17',
       Statement: statements.map((s) => ({ Action: 'execute-api:Invoke', ...s })),
@@ -76,7 +76,7 @@ describe('the policy for each scope set of the shipped table', () => {
   });
 
   it('never names hello (anonymous: no authorizer), another method, stage or API', async () => {
-    const { policyDocument } = buildGrant(shipped.protectedRoutes, STAGE_PREFIX, ['AccessAll']);
+    const policyDocument = buildPolicy(shipped.protectedRoutes, STAGE_PREFIX, ['AccessAll']);
     for (const resource of [
       arn('/api/hello'),
       `${STAGE_PREFIX}/POST/api/whoami`,
@@ -99,8 +99,7 @@ describe('path parameters and overlapping routes', () => {
     'GET /api/messages/latest': 'authenticated',
     'ANY /api/files/{path+}': { allOf: ['Files'] },
   });
-  const policyFor = (scopes: string[]) =>
-    buildGrant(table.protectedRoutes, STAGE_PREFIX, scopes).policyDocument;
+  const policyFor = (scopes: string[]) => buildPolicy(table.protectedRoutes, STAGE_PREFIX, scopes);
 
   it('allows {id} with a `*` and explicitly denies the admin route that `*` would also cover', async () => {
     const policy = policyFor(['ReadOnly']);
@@ -125,7 +124,9 @@ describe('path parameters and overlapping routes', () => {
 
   it('spells ANY out per method, so no `*` spans from the method into the path', () => {
     const policy = policyFor(['Files']);
-    const resources = policy.Statement.flatMap((s) => (s as { Resource: string[] }).Resource);
+    const resources = policy.Statement.flatMap(
+      (s: unknown) => (s as { Resource: string[] }).Resource,
+    );
     expect(resources).toEqual(
       expect.arrayContaining(
         ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'].map(
@@ -133,29 +134,29 @@ describe('path parameters and overlapping routes', () => {
         ),
       ),
     );
-    expect(resources.some((r) => r.includes('/*/api'))).toBe(false);
+    expect(resources.some((r: string) => r.includes('/*/api'))).toBe(false);
   });
 });
 
 describe('createPolicies', () => {
   it('computes the policy once per scope set and stage, then reuses it', () => {
     const policies = createPolicies(shipped);
-    const first = policies.grantFor(STAGE_PREFIX, ['ReadOnly', 'openid']);
-    expect(policies.grantFor(STAGE_PREFIX, ['openid', 'ReadOnly'])).toBe(first);
-    expect(policies.grantFor(STAGE_PREFIX, ['ReadOnly', 'email'])).toBe(first);
-    expect(policies.grantFor(STAGE_PREFIX, ['AccessAll'])).not.toBe(first);
+    const first = policies.policyFor(STAGE_PREFIX, ['ReadOnly', 'openid']);
+    expect(policies.policyFor(STAGE_PREFIX, ['openid', 'ReadOnly'])).toBe(first);
+    expect(policies.policyFor(STAGE_PREFIX, ['ReadOnly', 'email'])).toBe(first);
+    expect(policies.policyFor(STAGE_PREFIX, ['AccessAll'])).not.toBe(first);
     const prod = 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod';
-    expect(JSON.stringify(policies.grantFor(prod, ['ReadOnly']))).toContain(
+    expect(JSON.stringify(policies.policyFor(prod, ['ReadOnly']))).toContain(
       '/prod/GET/api/messages',
     );
   });
 
   it('answers a repeated token with the same result, and each stage with its own', () => {
     const policies = createPolicies(shipped);
-    const first = policies.forToken(claims, STAGE_PREFIX).result;
-    expect(policies.forToken(claims, STAGE_PREFIX).result).toBe(first);
+    const first = policies.forToken(claims, STAGE_PREFIX);
+    expect(policies.forToken(claims, STAGE_PREFIX)).toBe(first);
     const prod = 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod';
-    expect(policies.forToken(claims, prod).result.policyDocument).not.toEqual(first.policyDocument);
+    expect(policies.forToken(claims, prod).policyDocument).not.toEqual(first.policyDocument);
     expect(first).toMatchObject({ principalId: 'svc', context: { sub: 'svc' } });
   });
 });

@@ -1,10 +1,20 @@
 import { canPassBothWithout, satisfies } from '../../../authorizer/access';
 import { compileRouteTable, RouteTableError } from '../../../authorizer/route-table';
-import { parseRoute, precedence, resourcePatterns } from '../../../authorizer/route-patterns';
+import {
+  parseRoute,
+  precedence,
+  resourcePatterns,
+  routeOf,
+  type RouteTemplate,
+} from '../../../authorizer/route-patterns';
 import { routes } from '../../../routes';
+
+const lookup = (all: RouteTemplate[]) => (method: string, path: string) =>
+  routeOf(all, method, path.slice(1).split('/'));
 
 describe('the shipped table', () => {
   const table = compileRouteTable(routes);
+  const routeFor = lookup(table.routes);
 
   it('reads as the README says', () => {
     expect(table.routes.map((route) => [route.key, route.access])).toEqual([
@@ -19,12 +29,12 @@ describe('the shipped table', () => {
     ]);
   });
 
-  it('finds the protected route of a request, and none for hello or an unknown path', () => {
-    expect(table.routeFor('GET', '/api/whoami')?.key).toBe('GET /api/whoami');
-    expect(table.routeFor('GET', '/api/messages')?.key).toBe('GET /api/messages');
-    expect(table.routeFor('GET', '/api/hello')).toBeUndefined();
-    expect(table.routeFor('POST', '/api/whoami')).toBeUndefined();
-    expect(table.routeFor('GET', '/api/whoami/x')).toBeUndefined();
+  it('finds the route of a request, and none for an unknown path or method', () => {
+    expect(routeFor('GET', '/api/whoami')?.key).toBe('GET /api/whoami');
+    expect(routeFor('GET', '/api/messages')?.key).toBe('GET /api/messages');
+    expect(routeFor('GET', '/api/hello')?.key).toBe('GET /api/hello');
+    expect(routeFor('POST', '/api/whoami')).toBeUndefined();
+    expect(routeFor('GET', '/api/whoami/x')).toBeUndefined();
   });
 });
 
@@ -63,14 +73,13 @@ describe('route syntax and ARN mapping', () => {
       'ANY /api/{proxy+}': 'authenticated',
       'GET /api/messages/{id}/admin': 'authenticated',
     });
-    expect(table.routeFor('GET', '/api/messages/latest')?.key).toBe('GET /api/messages/latest');
-    expect(table.routeFor('GET', '/api/messages/7')?.key).toBe('GET /api/messages/{id}');
-    expect(table.routeFor('GET', '/api/messages/7/admin')?.key).toBe(
-      'GET /api/messages/{id}/admin',
-    );
-    expect(table.routeFor('POST', '/api/messages/7')?.key).toBe('ANY /api/{proxy+}');
-    expect(table.routeFor('GET', '/api/a/b/c')?.key).toBe('ANY /api/{proxy+}');
-    expect(table.routeFor('GET', '/other')).toBeUndefined();
+    const routeFor = lookup(table.routes);
+    expect(routeFor('GET', '/api/messages/latest')?.key).toBe('GET /api/messages/latest');
+    expect(routeFor('GET', '/api/messages/7')?.key).toBe('GET /api/messages/{id}');
+    expect(routeFor('GET', '/api/messages/7/admin')?.key).toBe('GET /api/messages/{id}/admin');
+    expect(routeFor('POST', '/api/messages/7')?.key).toBe('ANY /api/{proxy+}');
+    expect(routeFor('GET', '/api/a/b/c')?.key).toBe('ANY /api/{proxy+}');
+    expect(routeFor('GET', '/other')).toBeUndefined();
   });
 });
 
@@ -159,4 +168,9 @@ describe('access', () => {
       canPassBothWithout({ kind: 'allOf', scopes: ['A'] }, { kind: 'allOf', scopes: ['B'] }, all),
     ).toBe(false);
   });
+});
+
+it('compiles to plain data, as the build bundles it', () => {
+  const table = compileRouteTable(routes);
+  expect(JSON.parse(JSON.stringify(table))).toEqual(table);
 });

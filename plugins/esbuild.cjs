@@ -1,0 +1,27 @@
+// esbuild plugins for serverless-esbuild (custom.esbuild.plugins): the authorizer bundle gets the
+// route table compiled at build time instead of the code that compiles it.
+const { join } = require('node:path');
+const tsx = require('tsx/cjs/api');
+
+const ROOT = join(__dirname, '..');
+
+const precompiledRoutes = {
+  name: 'precompiled-routes',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]authorizer[\\/]routes-compiled\.ts$/ }, () => {
+      const { compileRouteTable } = tsx.require(
+        join(ROOT, 'authorizer/route-table.ts'),
+        __filename,
+      );
+      const { routes } = tsx.require(join(ROOT, 'routes.ts'), __filename);
+      const { protectedRoutes, scopes } = compileRouteTable(routes);
+      return {
+        contents: `export const table = ${JSON.stringify({ protectedRoutes, scopes })};`,
+        loader: 'js',
+        watchFiles: [join(ROOT, 'routes.ts')],
+      };
+    });
+  },
+};
+
+module.exports = [precompiledRoutes];
