@@ -29,7 +29,12 @@ export interface MethodArn {
 }
 
 const METHOD_ARN = /^(arn:[^:]+:execute-api:[^:]+:[^:]+:[^/]+\/[^/]+)\/([A-Z]+)(\/.*)$/;
-const MAX_POLICIES = 256;
+const MAX_ENTRIES = 256;
+
+interface TokenResult {
+  prefix: string;
+  result: APIGatewayAuthorizerResult;
+}
 
 export function parseMethodArn(methodArn: string): MethodArn {
   const match = METHOD_ARN.exec(methodArn);
@@ -45,23 +50,21 @@ export function parseMethodArn(methodArn: string): MethodArn {
  * refuses tables where such a Deny could also hit an allowed route's requests.
  */
 export function createPolicies(table: ProtectedRoutes) {
-  const policies = new Map<string, PolicyDocument>();
-  const results = new WeakMap<
-    AccessTokenClaims,
-    { prefix: string; result: APIGatewayAuthorizerResult }
-  >();
-  const known = new Set(table.scopes);
+  const byStage = new Map<string, Map<string, PolicyDocument>>();
 
-  /** Computed once per scope set and stage (scopes the table does not name change nothing). */
+  /** Computed once per stage and scope list (a token's `scp` comes in the issuer's order). */
   function policyFor(prefix: string, scopes: readonly string[]): PolicyDocument {
-    const key = `${prefix} ${scopes
-      .filter((scope) => known.has(scope))
-      .sort()
-      .join(' ')}`;
+    let policies = byStage.get(prefix);
+    if (policies === undefined) {
+      policies = new Map();
+      if (byStage.size >= MAX_ENTRIES) byStage.clear();
+      byStage.set(prefix, policies);
+    }
+    const key = scopes.join(' ');
     let policy = policies.get(key);
     if (policy === undefined) {
       policy = buildPolicy(table.protectedRoutes, prefix, scopes);
-      if (policies.size >= MAX_POLICIES) policies.clear();
+      if (policies.size >= MAX_ENTRIES) policies.clear();
       policies.set(key, policy);
     }
     return policy;
@@ -71,7 +74,7 @@ export function createPolicies(table: ProtectedRoutes) {
     policyFor,
     /** The authorizer's answer for a verified token, computed once per token and stage. */
     forToken(claims: AccessTokenClaims, prefix: string): APIGatewayAuthorizerResult {
-      let cached = results.get(claims);
+      let cached = claims.derived as TokenResult | undefined;
       if (cached?.prefix !== prefix) {
         cached = {
           prefix,
@@ -81,7 +84,7 @@ export function createPolicies(table: ProtectedRoutes) {
             context: toContext(claims),
           },
         };
-        results.set(claims, cached);
+        claims.derived = cached;
       }
       return cached.result;
     },

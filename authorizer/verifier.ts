@@ -21,6 +21,12 @@ export interface AccessTokenClaims {
   scopes: string[];
   issuer: string;
   exp: number;
+  /**
+   * What later steps derived from these claims (the authorizer's answer). The verified-token cache
+   * hands back the same object for a repeated token, so it is found again; a one-off token's dies
+   * with it, and nothing else holds it.
+   */
+  derived?: unknown;
 }
 
 /** A signed token whose claims are not what an Okta access token carries. */
@@ -128,8 +134,9 @@ function precheck(token: string, issuer: string): void {
 }
 
 function checkHeader(header: JwtHeader): void {
-  const keyHeader = KEY_HEADERS.find((name) => name in header);
-  if (keyHeader) throw new UntrustedKeyHeaderError(`${keyHeader} header is not accepted`);
+  for (const name of KEY_HEADERS) {
+    if (name in header) throw new UntrustedKeyHeaderError(`${name} header is not accepted`);
+  }
   if (header.alg !== ALLOWED_ALG) {
     throw new JwtInvalidSignatureAlgorithmError(
       'JWT signature algorithm not allowed',
@@ -175,8 +182,9 @@ export function readScopes(payload: JwtPayload): string[] {
   return [];
 }
 
+const optional = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+
 export function toClaims(payload: JwtPayload): AccessTokenClaims {
-  const optional = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
   return {
     sub: payload.sub as string,
     cid: optional(payload.cid) ?? optional(payload.client_id),
@@ -184,5 +192,6 @@ export function toClaims(payload: JwtPayload): AccessTokenClaims {
     scopes: readScopes(payload),
     issuer: payload.iss as string,
     exp: payload.exp as number,
+    derived: undefined,
   };
 }

@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import yaml from 'js-yaml';
-import { ROOT } from '../test/fixtures/processes';
+import type { RouteTableInput } from '../authorizer/route-table';
+import { ROOT } from '../testkit/paths';
+
+// The same esbuild plugin serverless-esbuild loads (serverless.yml: custom.esbuild.plugins).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { precompiledRoutes } = require('../plugins/esbuild.cjs') as {
+  precompiledRoutes: (routes?: RouteTableInput) => Plugin;
+};
 
 export interface Bundle {
   name: string;
@@ -17,13 +24,41 @@ export interface Bundle {
   initMedianMs: number;
 }
 
-/** The Lambdas as serverless-esbuild bundles them (options read from serverless.yml), and their zips. */
-export async function bundles(env: NodeJS.ProcessEnv, loadRuns = 15): Promise<Bundle[]> {
+/** serverless-esbuild's options from serverless.yml, as it passes them to esbuild. */
+function esbuildOptions(plugins: Plugin[]) {
   const options = (
     yaml.load(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as {
       custom: { esbuild: Record<string, unknown> };
     }
   ).custom.esbuild;
+  return {
+    bundle: options.bundle as boolean,
+    minify: options.minify as boolean,
+    sourcemap: options.sourcemap as boolean,
+    legalComments: options.legalComments as 'none',
+    target: options.target as string,
+    platform: 'node' as const,
+    format: 'cjs' as const,
+    logLevel: 'silent' as const,
+    plugins,
+  };
+}
+
+/** The authorizer bundled with another route table (the 50-route one), as the build would. */
+export async function authorizerBundleWith(
+  routes: RouteTableInput,
+): Promise<{ file: string; minifiedBytes: number }> {
+  const file = join(mkdtempSync(join(tmpdir(), 'bench-routes-')), 'authorizer.js');
+  await build({
+    ...esbuildOptions([precompiledRoutes(routes)]),
+    entryPoints: [join(ROOT, 'authorizer/index.ts')],
+    outfile: file,
+  });
+  return { file, minifiedBytes: statSync(file).size };
+}
+
+/** The Lambdas as serverless-esbuild bundles them (options read from serverless.yml), and their zips. */
+export async function bundles(env: NodeJS.ProcessEnv, loadRuns = 15): Promise<Bundle[]> {
   const out = mkdtempSync(join(tmpdir(), 'bench-bundles-'));
   const packaged = mkdtempSync(join(tmpdir(), 'bench-package-'));
   execFileSync(
@@ -42,18 +77,9 @@ export async function bundles(env: NodeJS.ProcessEnv, loadRuns = 15): Promise<Bu
   ] as const) {
     const file = join(out, `${name}.js`);
     await build({
+      ...esbuildOptions([precompiledRoutes()]),
       entryPoints: [join(ROOT, entry)],
       outfile: file,
-      bundle: options.bundle as boolean,
-      minify: options.minify as boolean,
-      sourcemap: options.sourcemap as boolean,
-      legalComments: options.legalComments as 'none',
-      target: options.target as string,
-      platform: 'node',
-      format: 'cjs',
-      logLevel: 'silent',
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS file serverless-esbuild loads too
-      plugins: require(join(ROOT, 'plugins/esbuild.cjs')) as Plugin[],
     });
     const samples: number[] = [];
     const inits: number[] = [];

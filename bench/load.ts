@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import autocannon from 'autocannon';
 import { freePort } from '../local/ports';
 import { startStack } from '../local/stack';
-import { requestToken } from '../test/fixtures/local-issuer';
-import { tamper } from '../test/fixtures/tokens';
+import { requestToken } from '../testkit/token-request';
+import { tamper } from '../testkit/tokens';
 
 const REQUESTS = Number(process.env.LOAD_REQUESTS ?? 3000);
 const IN_PROCESS_DECISIONS = 50_000;

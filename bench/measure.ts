@@ -9,6 +9,8 @@ export interface Measurement {
   medianUs: number;
   p99Us: number;
   samples: number;
+  /** The median of each round: rounds of all contenders ran back to back, so they pair up. */
+  roundMediansUs: number[];
 }
 
 /**
@@ -18,7 +20,7 @@ export interface Measurement {
  */
 export async function compare(
   contenders: Contender[],
-  { rounds = 20, opsPerRound = 150, warmup = 500 } = {},
+  { rounds = 40, opsPerRound = 75, warmup = 500 } = {},
 ): Promise<Measurement[]> {
   const calls = contenders.map(() => 0);
   const samples = contenders.map(() => new Float64Array(rounds * opsPerRound));
@@ -38,20 +40,38 @@ export async function compare(
       await run(c, opsPerRound, samples[c], round * opsPerRound);
   }
   return contenders.map(({ name }, c) => {
-    const sorted = (samples[c] as Float64Array).sort();
+    const all = samples[c] as Float64Array;
+    const roundMediansUs = Array.from({ length: rounds }, (_, round) =>
+      percentile(all.slice(round * opsPerRound, (round + 1) * opsPerRound).sort(), 0.5),
+    );
+    const sorted = all.slice().sort();
     return {
       name,
       medianUs: percentile(sorted, 0.5),
       p99Us: percentile(sorted, 0.99),
       samples: sorted.length,
+      roundMediansUs,
     };
   });
 }
 
+/**
+ * How many times slower `a` is than `b`: the median over rounds of the ratio within each round.
+ * The two ran milliseconds apart in every round, so a slow spell of a shared machine lands on
+ * both sides of each ratio instead of on one side of a ratio of overall medians.
+ */
+export function pairedRatio(a: Measurement, b: Measurement): number {
+  const ratios = a.roundMediansUs
+    .map((us, round) => us / (b.roundMediansUs[round] as number))
+    .sort((x, y) => x - y);
+  return ratios[Math.floor(ratios.length / 2)] as number;
+}
+
 /** How many calls `compare` makes to one contender, warm-up included: inputs it must prepare. */
-export const callsPerContender = ({ rounds = 20, opsPerRound = 150, warmup = 500 } = {}) =>
+export const callsPerContender = ({ rounds = 40, opsPerRound = 75, warmup = 500 } = {}) =>
   warmup + rounds * opsPerRound;
 
 function percentile(sorted: Float64Array, p: number): number {
+  // Float64Array#sort is numeric.
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
 }

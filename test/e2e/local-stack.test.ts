@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { requestToken } from '../fixtures/local-issuer';
+import { requestToken } from '../../testkit/token-request';
 import { freePort } from '../../local/ports';
 import { isolatedEnv, type Running, runTsx, startTsx } from '../fixtures/processes';
-import { tamper } from '../fixtures/tokens';
+import { tamper } from '../../testkit/tokens';
 
 // `npm start` as a user runs it, then real HTTP against what it printed.
 let stack: Running;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { type LocalIssuerProcess, startLocalIssuerProcess } from '../fixtures/local-issuer';
 import { freePort } from '../../local/ports';
 import { isolatedEnv, runTsx } from '../fixtures/processes';
-import { decodePayload } from '../fixtures/tokens';
+import { decodePayload } from '../../testkit/tokens';
 
 // `npm run token` against a running local issuer, as a user runs it.
 let issuer: LocalIssuerProcess;

@@ -4,9 +4,9 @@ import { compileRouteTable, type Route, RouteTableError } from '../../authorizer
 import { METHODS, routeOf } from '../../authorizer/route-patterns';
 import { answer, bearer, coldStart, tokenEvent } from '../fixtures/authorizer';
 import { allows, methodArn } from '../fixtures/iam';
-import { type JwksServer, startJwksServer } from '../fixtures/jwks-server';
+import { type JwksServer, startJwksServer } from '../../testkit/jwks-server';
 import { captureLogs, type CapturedLogs } from '../fixtures/logs';
-import { oktaClaims, rsaKey, sign, type TestKey } from '../fixtures/tokens';
+import { oktaClaims, rsaKey, sign, type TestKey } from '../../testkit/tokens';
 
 // API Gateway caches the authorizer's policy per token and applies it to whatever route the token
 // calls next. Property: for random tables, scope sets and two requests A and B, the policy the

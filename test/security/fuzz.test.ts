@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { answer, type AuthorizerHandler, bearer, coldStart } from '../fixtures/authorizer';
-import { type JwksServer, startJwksServer } from '../fixtures/jwks-server';
+import { type JwksServer, startJwksServer } from '../../testkit/jwks-server';
 import { captureLogs, type CapturedLogs } from '../fixtures/logs';
-import { oktaClaims, rsaKey, sign } from '../fixtures/tokens';
+import { oktaClaims, rsaKey, sign } from '../../testkit/tokens';
 
 // Property-based fuzzing: whatever arrives in the Authorization header, the authorizer never
 // allows it unless it is the valid token itself, only ever throws `Unauthorized`, and answers

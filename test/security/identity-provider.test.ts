@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { answer, bearer, coldStart } from '../fixtures/authorizer';
-import { type JwksServer, startJwksServer } from '../fixtures/jwks-server';
+import { type JwksServer, startJwksServer } from '../../testkit/jwks-server';
 import { captureLogs, type CapturedLogs } from '../fixtures/logs';
-import { oktaClaims, rsaKey, sign, type TestKey } from '../fixtures/tokens';
+import { oktaClaims, rsaKey, sign, type TestKey } from '../../testkit/tokens';
 
 // The identity provider misbehaving: loopback JWKS servers that are stopped, slowed and made to
 // answer garbage. 500 means "cannot decide": never a 401 that sends clients for new tokens, never an Allow.

@@ -6,10 +6,10 @@ import { compileRouteTable } from '../../authorizer/route-table';
 import { routes } from '../../routes';
 import { answer, type AuthorizerHandler, coldStart } from '../fixtures/authorizer';
 import { methodArn } from '../fixtures/iam';
-import { type JwksServer, startJwksServer } from '../fixtures/jwks-server';
+import { type JwksServer, startJwksServer } from '../../testkit/jwks-server';
 import { captureLogs, type CapturedLogs } from '../fixtures/logs';
 import { ROOT } from '../fixtures/processes';
-import { decodePayload } from '../fixtures/tokens';
+import { decodePayload } from '../../testkit/tokens';
 import { MATRIX, type MatrixCase, type MatrixContext, matrixKeys } from './matrix';
 
 // Every case of the bad-input matrix through the authorizer handler, as API Gateway calls it.

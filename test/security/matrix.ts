@@ -8,7 +8,7 @@ import {
   type TestKey,
   unsigned,
   withAlg,
-} from '../fixtures/tokens';
+} from '../../testkit/tokens';
 
 /** The keys a matrix run needs: `trusted` and `ec` are published in the issuer's JWKS. */
 export interface MatrixKeys {

@@ -7,9 +7,9 @@ import {
   tokenEvent,
 } from '../../fixtures/authorizer';
 import { methodArn, STAGE_PREFIX } from '../../fixtures/iam';
-import { startJwksServer, type JwksServer } from '../../fixtures/jwks-server';
+import { startJwksServer, type JwksServer } from '../../../testkit/jwks-server';
 import { captureLogs, type CapturedLogs } from '../../fixtures/logs';
-import { oktaClaims, rsaKey, sign, type TestKey, withAlg } from '../../fixtures/tokens';
+import { oktaClaims, rsaKey, sign, type TestKey, withAlg } from '../../../testkit/tokens';
 
 let trusted: TestKey;
 let jwks: JwksServer;

@@ -9,7 +9,7 @@ import { methodArn } from '../../fixtures/iam';
 import { type LocalIssuerProcess, startLocalIssuerProcess } from '../../fixtures/local-issuer';
 import { captureLogs, type CapturedLogs } from '../../fixtures/logs';
 import { ProjectCopy } from '../../fixtures/project-copy';
-import { decodePayload, tamper } from '../../fixtures/tokens';
+import { decodePayload, tamper } from '../../../testkit/tokens';
 
 // The authorizer against real tokens from the local issuer, which mints them as Okta does.
 let issuer: LocalIssuerProcess;

@@ -9,8 +9,8 @@ import {
   createVerifier,
   type TokenVerifier,
 } from '../../../authorizer/verifier';
-import { type JwksServer, startJwksServer } from '../../fixtures/jwks-server';
-import { oktaClaims, rsaKey, sign, tamper, type TestKey } from '../../fixtures/tokens';
+import { type JwksServer, startJwksServer } from '../../../testkit/jwks-server';
+import { oktaClaims, rsaKey, sign, tamper, type TestKey } from '../../../testkit/tokens';
 
 const claims = (exp: number): AccessTokenClaims => ({
   sub: 's',
