@@ -5,12 +5,7 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Provider, {
-  errors,
-  type ClientMetadata,
-  type Configuration,
-  type KoaContextWithOIDC,
-} from 'oidc-provider';
+import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { compileRouteTable } from '../authorizer/route-table';
 import { routes } from '../routes';
 
@@ -65,6 +60,9 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
   const clientKey = generateRsaJwk();
   const scopes = localScopes();
 
+  // Loaded only when an issuer starts: `npm start` checks the configuration first, and its
+  // refusals are the only thing it prints.
+  const oidc = await import('oidc-provider');
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -93,7 +91,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
     },
   ];
   const provider = withoutAdapterWarning(
-    () => new Provider(issuer, configuration(audience, clients, scopes)),
+    () => new oidc.default(issuer, configuration(oidc.errors, audience, clients, scopes)),
   );
   const callback = provider.callback();
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -126,7 +124,10 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
   };
 }
 
+type OidcErrors = typeof import('oidc-provider').errors;
+
 function configuration(
+  errors: OidcErrors,
   audience: string,
   clients: ClientMetadata[],
   scopes: string[],
@@ -155,7 +156,7 @@ function configuration(
         defaultResource: () => audience,
         useGrantedResource: () => true,
         getResourceServerInfo: (ctx, resource) => {
-          checkRequestedScopes(ctx, scopes);
+          checkRequestedScopes(errors, ctx, scopes);
           if (resource !== audience && resource !== OTHER_AUDIENCE)
             throw new errors.InvalidTarget();
           return resourceServer(resource);
@@ -191,7 +192,7 @@ function configuration(
 }
 
 /** Okta's answers to a token request whose `scope` is missing or unknown (oidc-provider drops them silently). */
-function checkRequestedScopes(ctx: KoaContextWithOIDC, known: string[]): void {
+function checkRequestedScopes(errors: OidcErrors, ctx: KoaContextWithOIDC, known: string[]): void {
   if (ctx.oidc.route !== 'token') return;
   const scope = String(ctx.oidc.params?.scope ?? '');
   const requested = scope.split(' ').filter(Boolean);

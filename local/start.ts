@@ -2,8 +2,12 @@
  * `npm start`: the API under serverless offline, beside a local Okta-compatible issuer
  * (or, with OKTA_ISSUER set, against that real Okta authorization server).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
 import { loadConfig, rejectRetiredSettings } from '../authorizer/config';
 import { compileRouteTable } from '../authorizer/route-table';
+import { type ServerlessFunctions, wireRoutes } from '../plugins/route-wiring';
 import { routes } from '../routes';
 import { banner } from './banner';
 import { loadDotenv } from './env';
@@ -16,6 +20,7 @@ async function main(): Promise<void> {
   const useOkta = Boolean(process.env.OKTA_ISSUER?.trim());
   // Fail now, with the fix in the message, rather than on the first request.
   const table = compileRouteTable(routes);
+  checkWiring();
   rejectRetiredSettings(process.env);
   if (useOkta) loadConfig();
 
@@ -55,6 +60,15 @@ async function main(): Promise<void> {
       hasOktaClient: Boolean(process.env.OKTA_CLIENT_ID),
     }),
   );
+}
+
+/** The route-access plugin's check, before serverless offline starts (and prints its own banner). */
+function checkWiring(): void {
+  const config = yaml.load(readFileSync(join(__dirname, '../serverless.yml'), 'utf8')) as {
+    functions?: ServerlessFunctions;
+    custom?: { oktaAuthorizer?: object };
+  };
+  wireRoutes(routes, config.functions ?? {}, config.custom?.oktaAuthorizer);
 }
 
 main().catch((error: unknown) => {
