@@ -28,14 +28,11 @@ export class VerifiedTokenCache {
   private readonly entries = new Map<number, Entry>();
   private readonly seenOnce = new Set<number>();
   private mostRecent: number | undefined;
-  /** The last token looked up and its hash: a miss is followed by `set` of the same token. */
-  private lastToken = '';
-  private lastKey = 0;
 
   constructor(private readonly maxEntries: number) {}
 
   get(token: string, nowSeconds: number): AccessTokenClaims | undefined {
-    const key = this.keyOf(token);
+    const key = tailHash(token);
     const entry = this.entries.get(key);
     if (entry === undefined || entry.token !== token) return undefined;
     if (entry.claims.exp <= nowSeconds) {
@@ -53,7 +50,7 @@ export class VerifiedTokenCache {
   /** Records a successful verification of `token`. */
   set(token: string, claims: AccessTokenClaims): void {
     if (this.maxEntries <= 0) return;
-    const key = this.keyOf(token);
+    const key = tailHash(token);
     if (!this.seenOnce.delete(key)) {
       if (this.seenOnce.size >= 4 * this.maxEntries) this.seenOnce.clear();
       this.seenOnce.add(key);
@@ -65,14 +62,6 @@ export class VerifiedTokenCache {
     if (this.entries.size > this.maxEntries) {
       this.entries.delete(this.entries.keys().next().value as number);
     }
-  }
-
-  private keyOf(token: string): number {
-    if (token !== this.lastToken) {
-      this.lastToken = token;
-      this.lastKey = tailHash(token);
-    }
-    return this.lastKey;
   }
 
   clear(): void {

@@ -321,7 +321,8 @@ ${targets.map(([what, measured, met]) => `| ${what} | ${measured} | ${met ? 'yes
 ## Route tables and policy sizes
 
 The authorizer returns one policy per token, right for every route (see README, "Levels of access").
-It is computed once per scope set in a warm container; the rows above include looking it up. With the
+It is computed once per scope list in a warm container, and kept with a repeated token's verified claims;
+the rows above include that. With the
 50-route table (ten resources × list, create, read, update, delete; \`testkit/route-tables.ts\`) the
 bundle is ${kb(tables.fiftyBundleBytes)} KB minified (the table is compiled at build time, in
 ${tables.fiftyCompileMs.toFixed(1)} ms; the deployed bundle carries only its result).
