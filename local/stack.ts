@@ -1,5 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { type Gateway, startGateway } from './gateway';
+import type { GatewayDescription } from './gateway-description';
 import { issuerOptionsFromEnv, type LocalIssuer, startLocalIssuer } from './issuer';
 import { freePort } from './ports';
 
@@ -13,8 +18,10 @@ export interface StackOptions {
 }
 
 export interface Stack {
+  /** The local gateway, which answers as API Gateway does. */
   apiUrl: string;
   issuer?: LocalIssuer;
+  gateway: Gateway;
   /** The serverless offline process (its own process group). */
   offline: ChildProcess;
   /** Resolves when serverless offline exits, with its exit code. */
@@ -24,22 +31,30 @@ export interface Stack {
 
 const READY_LINE = /Server ready: (http\S+)/;
 
-/** The API under serverless offline and, unless OKTA_ISSUER is used, a local issuer beside it. */
+/**
+ * The API: serverless offline running the functions on internal ports, behind the local gateway
+ * on `apiPort`; and, unless OKTA_ISSUER is used, a local issuer beside it.
+ */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { env } = options;
   const issuer =
     options.issuerPort === undefined
       ? undefined
       : await startLocalIssuer(issuerOptionsFromEnv(env, options.issuerPort));
+  const [offlinePort, lambdaPort] = [await freePort(), await freePort()];
+  const work = mkdtempSync(join(tmpdir(), 'okta-api-gateway-'));
+  const descriptionFile = join(work, 'gateway.json');
   const offline = spawn(
     process.execPath,
-    [require.resolve('serverless/bin/serverless.js'), 'offline', 'start'],
+    // Authorization is the local gateway's job, as it is API Gateway's.
+    [require.resolve('serverless/bin/serverless.js'), 'offline', 'start', '--noAuth'],
     {
       env: {
         ...env,
         ...(issuer && { OKTA_ISSUER: issuer.issuer, OKTA_AUDIENCE: issuer.audience }),
-        API_PORT: String(options.apiPort),
-        LAMBDA_PORT: String(await freePort()),
+        API_PORT: String(offlinePort),
+        LAMBDA_PORT: String(lambdaPort),
+        LOCAL_GATEWAY_FILE: descriptionFile,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group, so stopping it also stops the workers it starts.
@@ -49,7 +64,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const exited = new Promise<number>((resolve) =>
     offline.once('exit', (code) => resolve(code ?? 1)),
   );
+  let gateway: Gateway | undefined;
   const stop = async () => {
+    await gateway?.close();
     if (offline.exitCode === null && offline.signalCode === null && offline.pid) {
       try {
         process.kill(-offline.pid, 'SIGTERM');
@@ -59,25 +76,38 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await exited;
     }
     await issuer?.close();
+    rmSync(work, { recursive: true, force: true });
   };
 
   const ready = new Promise<string>((resolve) => {
     for (const name of ['stdout', 'stderr'] as const) {
       createInterface({ input: offline[name] }).on('line', (line) => {
-        options.output?.(line, name);
+        // Offline's own banner names its internal port; the API is the gateway's, which does not
+        // serve offline's Lambda invoke routes.
+        if (!line.includes('/2015-03-31/functions/')) {
+          options.output?.(line.replaceAll(`:${offlinePort}`, `:${options.apiPort}`), name);
+        }
         const match = READY_LINE.exec(line);
         if (match?.[1]) resolve(match[1].replace(/\/$/, ''));
       });
     }
   });
-  const apiUrl = await Promise.race([
-    ready,
-    exited.then((code) =>
-      Promise.reject(new Error(`serverless offline exited (code ${code}) before it was ready`)),
-    ),
-  ]).catch(async (error: unknown) => {
+  try {
+    const offlineUrl = await Promise.race([
+      ready,
+      exited.then((code) =>
+        Promise.reject(new Error(`serverless offline exited (code ${code}) before it was ready`)),
+      ),
+    ]);
+    gateway = await startGateway({
+      port: options.apiPort,
+      description: JSON.parse(readFileSync(descriptionFile, 'utf8')) as GatewayDescription,
+      offlineUrl,
+      lambdaUrl: `http://127.0.0.1:${lambdaPort}`,
+    });
+  } catch (error) {
     await stop();
     throw error;
-  });
-  return { apiUrl, issuer, offline, exited, stop };
+  }
+  return { apiUrl: gateway.url, issuer, gateway, offline, exited, stop };
 }

@@ -1,0 +1,118 @@
+/**
+ * What the local gateway needs to answer as API Gateway does, taken from serverless.yml as
+ * serverless resolved it (the route-access plugin writes it when `npm start` asks): the routes and
+ * their CORS, the authorizer, and the gateway responses.
+ */
+export interface CorsConfig {
+  origins: string[];
+  /** Origins given as a list: the preflight echoes a matching Origin (osls's response template). */
+  echo: boolean;
+  headers: string[];
+  maxAge?: number;
+  allowCredentials?: boolean;
+}
+
+export interface GatewayRoute {
+  method: string;
+  path: string;
+  protected: boolean;
+  cors?: CorsConfig;
+}
+
+export interface GatewayResponseConfig {
+  type: string;
+  statusCode?: string;
+  parameters: Record<string, string>;
+  templates: Record<string, string>;
+}
+
+export interface GatewayDescription {
+  stage: string;
+  region: string;
+  authorizer: { functionName: string; header: string; ttlSeconds: number };
+  routes: GatewayRoute[];
+  gatewayResponses: GatewayResponseConfig[];
+}
+
+// serverless's defaults for `cors: true` (osls: api-gateway/lib/validate.js).
+const DEFAULT_CORS_HEADERS = [
+  'Content-Type',
+  'X-Amz-Date',
+  'Authorization',
+  'X-Api-Key',
+  'X-Amz-Security-Token',
+  'X-Amz-User-Agent',
+  'X-Amzn-Trace-Id',
+];
+
+interface Service {
+  provider: { stage: string; region: string };
+  custom?: {
+    oktaAuthorizer?: { name?: string; identitySource?: string; resultTtlInSeconds?: number };
+  };
+  functions?: Record<string, { name?: string; events?: { http?: unknown }[] }>;
+  resources?: {
+    Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }>;
+  };
+}
+
+export function describeGateway(service: Service): GatewayDescription {
+  const authorizer = service.custom?.oktaAuthorizer ?? {};
+  const routes: GatewayRoute[] = [];
+  for (const fn of Object.values(service.functions ?? {})) {
+    for (const event of fn.events ?? []) {
+      const http = event.http as
+        { method: string; path: string; cors?: unknown; authorizer?: unknown } | undefined;
+      if (!http || typeof http !== 'object') continue;
+      routes.push({
+        method: String(http.method).toUpperCase(),
+        path: `/${String(http.path).replace(/^\/+/, '')}`,
+        protected: http.authorizer !== undefined,
+        cors: corsConfig(http.cors),
+      });
+    }
+  }
+  const functionName = service.functions?.[authorizer.name ?? 'authorizer']?.name ?? 'authorizer';
+  return {
+    stage: service.provider.stage,
+    region: service.provider.region,
+    authorizer: {
+      functionName,
+      header: (authorizer.identitySource ?? 'method.request.header.Authorization').replace(
+        'method.request.header.',
+        '',
+      ),
+      ttlSeconds: Number(authorizer.resultTtlInSeconds ?? 300),
+    },
+    routes,
+    gatewayResponses: Object.values(service.resources?.Resources ?? {})
+      .filter((resource) => resource.Type === 'AWS::ApiGateway::GatewayResponse')
+      .map(({ Properties: p = {} }) => ({
+        type: String(p.ResponseType),
+        statusCode: p.StatusCode === undefined ? undefined : String(p.StatusCode),
+        parameters: (p.ResponseParameters ?? {}) as Record<string, string>,
+        templates: (p.ResponseTemplates ?? {}) as Record<string, string>,
+      })),
+  };
+}
+
+function corsConfig(cors: unknown): CorsConfig | undefined {
+  if (!cors) return undefined;
+  if (cors === true) return { origins: ['*'], echo: false, headers: DEFAULT_CORS_HEADERS };
+  const c = cors as {
+    origin?: string;
+    origins?: string[];
+    headers?: string[];
+    maxAge?: number;
+    allowCredentials?: boolean;
+  };
+  const list =
+    c.origins ?? (c.origin?.includes(',') ? c.origin.split(',').map((o) => o.trim()) : undefined);
+  return {
+    origins: list ?? [c.origin ?? '*'],
+    echo: list !== undefined,
+    headers: c.headers ?? DEFAULT_CORS_HEADERS,
+    maxAge: c.maxAge,
+    allowCredentials: c.allowCredentials,
+  };
+}
