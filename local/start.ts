@@ -10,12 +10,13 @@ import { compileRouteTable } from '../authorizer/route-table';
 import { type ServerlessFunctions, wireRoutes } from '../plugins/route-wiring';
 import { routes } from '../routes';
 import { banner } from './banner';
-import { loadDotenv } from './env';
+import { loadDotenv, requireNode22 } from './env';
 import { portFromEnv } from './ports';
 import { startStack } from './stack';
 import { removeStackState, writeStackState } from './stack-state';
 
 async function main(): Promise<void> {
+  requireNode22('npm start');
   loadDotenv();
   const useOkta = Boolean(process.env.OKTA_ISSUER?.trim());
   // Fail now, with the fix in the message, rather than on the first request.

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import * as oidc from 'openid-client';
 import { isLoopbackHost, parseIssuer } from '../authorizer/config';
 import { DEFAULT_TOKEN_SCOPE } from './banner';
-import { loadDotenv } from './env';
+import { loadDotenv, requireNode22 } from './env';
 import { readStackState } from './stack-state';
 
 const USAGE = `Usage: npm run -s token -- [--scope "ReadOnly AccessAll"] [--private-key key.json]
@@ -156,6 +156,7 @@ function networkErrorCode(error: unknown): string | undefined {
 }
 
 async function main(): Promise<void> {
+  requireNode22('token');
   loadDotenv();
   let request: Request | undefined;
   try {

@@ -1,0 +1,225 @@
+import { freePort } from '../../local/ports';
+import { requestToken } from '../../testkit/token-request';
+import { oktaClaims, rsaKey, sign, tamper } from '../../testkit/tokens';
+import { isolatedEnv, type Running, runTsx, startTsx } from '../fixtures/processes';
+
+// What API Gateway answers on AWS, from serverless.yml (gateway responses, CORS, routes), asserted
+// against `npm start`. The same cases run against a deployed stage with E2E_API_URL, E2E_ISSUER,
+// E2E_CLIENT_ID, E2E_CLIENT_SECRET and E2E_ORIGIN (one of its CORS_ORIGINS) set.
+const ALLOWED = process.env.E2E_ORIGIN ?? 'https://app.example.com';
+const REFUSED = 'https://elsewhere.example';
+
+let stack: Running | undefined;
+let api: string;
+let tokens: { accessAll: string; readOnly: string };
+
+beforeAll(async () => {
+  if (process.env.E2E_API_URL) {
+    api = process.env.E2E_API_URL.replace(/\/$/, '');
+    const issuer = process.env.E2E_ISSUER as string;
+    const client = {
+      id: process.env.E2E_CLIENT_ID as string,
+      secret: process.env.E2E_CLIENT_SECRET as string,
+    };
+    tokens = {
+      accessAll: await requestToken(issuer, client, 'AccessAll'),
+      readOnly: await requestToken(issuer, client, 'ReadOnly'),
+    };
+    return;
+  }
+  const env = isolatedEnv({
+    API_PORT: String(await freePort()),
+    ISSUER_PORT: String(await freePort()),
+    CORS_ORIGINS: ALLOWED,
+  });
+  stack = await startTsx('local/start.ts', env, /Press Ctrl\+C to stop/, 120_000);
+  api = `http://localhost:${env.API_PORT}`;
+  const token = async (scope: string) =>
+    (await runTsx('local/token.ts', ['--scope', scope], env)).stdout.trim();
+  tokens = { accessAll: await token('AccessAll'), readOnly: await token('ReadOnly') };
+}, 150_000);
+afterAll(() => stack?.stop());
+
+const get = (path: string, headers: Record<string, string> = {}) =>
+  fetch(`${api}${path}`, { headers: { Origin: ALLOWED, ...headers } });
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+const UNAUTHORIZED = {
+  status: 401,
+  body: { message: 'Unauthorized', error: 'invalid_token' },
+  headers: {
+    'www-authenticate': 'Bearer error="invalid_token"',
+    'access-control-allow-origin': ALLOWED,
+    'access-control-expose-headers': 'WWW-Authenticate',
+  },
+};
+
+it.each<
+  [
+    string,
+    () => Promise<Response>,
+    { status: number; body: unknown; headers: Record<string, string> },
+  ]
+>([
+  [
+    'hello without a token',
+    () => get('/api/hello'),
+    {
+      status: 200,
+      body: { message: expect.stringContaining('Hello') },
+      headers: { 'access-control-allow-origin': ALLOWED },
+    },
+  ],
+  [
+    'messages with a ReadOnly token',
+    () => get('/api/messages', bearer(tokens.readOnly)),
+    {
+      status: 200,
+      body: {
+        messages: expect.any(Array),
+        requestedBy: { sub: expect.any(String), scopes: ['ReadOnly'] },
+      },
+      headers: { 'access-control-allow-origin': ALLOWED, 'cache-control': 'no-store' },
+    },
+  ],
+  [
+    'whoami with an AccessAll token',
+    () => get('/api/whoami', bearer(tokens.accessAll)),
+    {
+      status: 200,
+      body: expect.objectContaining({ sub: expect.any(String), scopes: ['AccessAll'] }),
+      headers: { 'access-control-allow-origin': ALLOWED },
+    },
+  ],
+  ['whoami without a token', () => get('/api/whoami'), UNAUTHORIZED],
+  [
+    'whoami with Basic credentials',
+    () => get('/api/whoami', { Authorization: 'Basic dXNlcjpwYXNz' }),
+    UNAUTHORIZED,
+  ],
+  [
+    'whoami with a tampered token',
+    () => get('/api/whoami', bearer(tamper(tokens.readOnly, { scp: ['AccessAll'] }))),
+    UNAUTHORIZED,
+  ],
+  ['messages without a token', () => get('/api/messages'), UNAUTHORIZED],
+  [
+    'whoami with a ReadOnly token',
+    () => get('/api/whoami', bearer(tokens.readOnly)),
+    {
+      status: 403,
+      body: { message: 'Forbidden', error: 'insufficient_scope' },
+      headers: {
+        'www-authenticate': 'Bearer error="insufficient_scope"',
+        'access-control-allow-origin': ALLOWED,
+        'access-control-expose-headers': 'WWW-Authenticate',
+      },
+    },
+  ],
+  [
+    'a path the API does not have',
+    () => get('/api/nothing-here'),
+    {
+      status: 403,
+      body: { message: 'Missing Authentication Token' },
+      headers: { 'access-control-allow-origin': ALLOWED },
+    },
+  ],
+  [
+    'a CORS preflight from an allowed origin',
+    () =>
+      fetch(`${api}/api/whoami`, {
+        method: 'OPTIONS',
+        headers: {
+          Origin: ALLOWED,
+          'Access-Control-Request-Method': 'GET',
+          'Access-Control-Request-Headers': 'authorization',
+        },
+      }),
+    {
+      status: 200,
+      body: '',
+      headers: {
+        'access-control-allow-origin': ALLOWED,
+        'access-control-allow-headers': 'Authorization,Content-Type',
+        'access-control-allow-methods': 'OPTIONS,GET',
+        'access-control-max-age': '600',
+      },
+    },
+  ],
+])('%s', async (_name, send, expected) => {
+  const response = await send();
+  const text = await response.text();
+  expect({
+    status: response.status,
+    body: typeof expected.body === 'string' ? text : JSON.parse(text),
+    headers: Object.fromEntries(
+      Object.keys(expected.headers).map((name) => [name, response.headers.get(name)]),
+    ),
+  }).toEqual(expected);
+  // Never credentials: the API takes bearer tokens, not cookies.
+  expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+});
+
+describe('an origin not in CORS_ORIGINS', () => {
+  it('gets no Access-Control-Allow-Origin from a function, so a browser withholds the response', async () => {
+    for (const response of [
+      await get('/api/hello', { Origin: REFUSED }),
+      await get('/api/whoami', { Origin: REFUSED, ...bearer(tokens.accessAll) }),
+    ]) {
+      expect(response.status).toBe(200);
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    }
+  });
+
+  it('gets the allowed origin, not its own, on gateway errors and preflights', async () => {
+    const unauthorized = await get('/api/whoami', { Origin: REFUSED });
+    expect(unauthorized.status).toBe(401);
+    expect(unauthorized.headers.get('access-control-allow-origin')).toBe(ALLOWED);
+    const preflight = await fetch(`${api}/api/whoami`, {
+      method: 'OPTIONS',
+      headers: { Origin: REFUSED, 'Access-Control-Request-Method': 'GET' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(ALLOWED);
+  });
+});
+
+it('never lets a client choose its identity: a forged offline override header is dropped', async () => {
+  const forged = {
+    'sls-offline-authorizer-override': JSON.stringify({
+      principalId: 'admin',
+      sub: 'admin',
+      scope: 'AccessAll',
+    }),
+  };
+  expect((await get('/api/whoami', forged)).status).toBe(401);
+  expect((await get('/api/whoami', { ...forged, ...bearer(tokens.readOnly) })).status).toBe(403);
+  const messages = await get('/api/messages', { ...forged, ...bearer(tokens.readOnly) });
+  expect(await messages.json()).toMatchObject({
+    requestedBy: { sub: expect.not.stringMatching(/^admin$/) },
+  });
+});
+
+(process.env.E2E_API_URL ? describe.skip : describe)('when the issuer cannot be reached', () => {
+  it('answers 500 with the DEFAULT_5XX gateway response: the client is not told to get a new token', async () => {
+    const unreachable = `http://127.0.0.1:${await freePort()}/oauth2/default`;
+    const env = isolatedEnv({
+      API_PORT: String(await freePort()),
+      OKTA_ISSUER: unreachable,
+      CORS_ORIGINS: ALLOWED,
+    });
+    const down = await startTsx('local/start.ts', env, /Press Ctrl\+C to stop/, 120_000);
+    try {
+      const token = await sign(oktaClaims(unreachable), await rsaKey());
+      const response = await fetch(`http://localhost:${env.API_PORT}/api/whoami`, {
+        headers: { Origin: ALLOWED, ...bearer(token) },
+      });
+      expect(response.status).toBe(500);
+      expect(await response.json()).toEqual({ message: null });
+      expect(response.headers.get('access-control-allow-origin')).toBe(ALLOWED);
+      expect(response.headers.get('www-authenticate')).toBeNull();
+    } finally {
+      await down.stop();
+    }
+  }, 150_000);
+});
