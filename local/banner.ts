@@ -15,6 +15,8 @@ export interface BannerOptions {
   audience?: string;
   /** Whether OKTA_CLIENT_ID is set (for `npm run token` against a real org). */
   hasOktaClient: boolean;
+  /** The local private_key_jwt client's key file. */
+  keyFile?: string;
 }
 
 export function banner(options: BannerOptions): string {
@@ -43,6 +45,7 @@ export function banner(options: BannerOptions): string {
     lines.push(
       `  Client ID   ${issuer.client.id}`,
       `  Secret      ${issuer.client.secret}`,
+      `  JWT client  ${issuer.jwtClient.id}: npm run -s token -- --private-key ${options.keyFile}`,
       `  Scopes      ${issuer.scopes.join(', ')}`,
     );
   } else if (!options.hasOktaClient) {

@@ -1,12 +1,20 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { LocalIssuer } from './issuer';
 
-/** What `npm start` leaves for `npm run token` while the local stack runs (git-ignored, owner-only). */
+/**
+ * What a running `npm start` (or `npm run issuer`) leaves for `npm run token`: one file per stack,
+ * named by its process id, git-ignored and owner-only, removed when the stack stops. A file whose
+ * process is gone (a stack that was killed) is stale: ignored, and removed when seen.
+ */
 export interface StackState {
+  pid: number;
   issuer: string;
   audience: string;
+  /** Empty for `npm run issuer`. */
   apiUrl: string;
+  apiPort?: number;
+  issuerPort: number;
   client: { id: string; secret: string };
   jwtClient: { id: string; keyFile: string };
 }
@@ -15,34 +23,67 @@ export function stateDir(): string {
   return resolve(process.env.LOCAL_STATE_DIR ?? '.local');
 }
 
-const stateFile = () => join(stateDir(), 'stack.json');
-const keyFile = () => join(stateDir(), 'dev-client-key.json');
+const stacksDir = () => join(stateDir(), 'stacks');
+const stateFile = (pid: number) => join(stacksDir(), `${pid}.json`);
+/** The private_key_jwt client's key, for `npm run token -- --private-key <file>`. */
+export const keyFileOf = (pid: number) => join(stacksDir(), `${pid}-client-key.json`);
 
-export function writeStackState(issuer: LocalIssuer, apiUrl: string): StackState {
-  mkdirSync(stateDir(), { recursive: true, mode: 0o700 });
-  writeFileSync(keyFile(), `${JSON.stringify(issuer.jwtClient.privateJwk, null, 2)}\n`, {
+export function writeStackState(issuer: LocalIssuer, apiUrl: string, apiPort?: number): StackState {
+  mkdirSync(stacksDir(), { recursive: true, mode: 0o700 });
+  const pid = process.pid;
+  writeFileSync(keyFileOf(pid), `${JSON.stringify(issuer.jwtClient.privateJwk, null, 2)}\n`, {
     mode: 0o600,
   });
   const state: StackState = {
+    pid,
     issuer: issuer.issuer,
     audience: issuer.audience,
     apiUrl,
+    apiPort,
+    issuerPort: Number(new URL(issuer.issuer).port),
     client: issuer.client,
-    jwtClient: { id: issuer.jwtClient.id, keyFile: keyFile() },
+    jwtClient: { id: issuer.jwtClient.id, keyFile: keyFileOf(pid) },
   };
-  writeFileSync(stateFile(), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(stateFile(pid), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
   return state;
 }
 
-export function readStackState(): StackState | undefined {
+/** The stacks running now, oldest first; stale files are removed. */
+export function runningStacks(): StackState[] {
+  let names: string[];
   try {
-    return JSON.parse(readFileSync(stateFile(), 'utf8')) as StackState;
+    names = readdirSync(stacksDir());
   } catch {
-    return undefined;
+    return [];
   }
+  const stacks: StackState[] = [];
+  for (const name of names) {
+    const match = /^(\d+)\.json$/.exec(name);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (!isAlive(pid)) {
+      removeStackState(pid);
+      continue;
+    }
+    try {
+      stacks.push(JSON.parse(readFileSync(stateFile(pid), 'utf8')) as StackState);
+    } catch {
+      // being written or removed right now
+    }
+  }
+  return stacks.sort((a, b) => a.pid - b.pid);
 }
 
-export function removeStackState(): void {
-  rmSync(stateFile(), { force: true });
-  rmSync(keyFile(), { force: true });
+export function removeStackState(pid = process.pid): void {
+  rmSync(stateFile(pid), { force: true });
+  rmSync(keyFileOf(pid), { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

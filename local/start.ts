@@ -5,15 +5,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { loadConfig, rejectRetiredSettings } from '../authorizer/config';
+import { ConfigError, loadConfig, rejectRetiredSettings } from '../authorizer/config';
 import { compileRouteTable } from '../authorizer/route-table';
 import { type ServerlessFunctions, wireRoutes } from '../plugins/route-wiring';
 import { routes } from '../routes';
 import { banner } from './banner';
 import { loadDotenv, requireNode22 } from './env';
-import { portFromEnv } from './ports';
+import { portFromEnv, portIsFree } from './ports';
 import { startStack } from './stack';
-import { removeStackState, writeStackState } from './stack-state';
+import { removeStackState, runningStacks, writeStackState } from './stack-state';
 
 async function main(): Promise<void> {
   requireNode22('npm start');
@@ -25,9 +25,13 @@ async function main(): Promise<void> {
   rejectRetiredSettings(process.env);
   if (useOkta) loadConfig();
 
+  const apiPort = portFromEnv('API_PORT', 3000);
+  const issuerPort = useOkta ? undefined : portFromEnv('ISSUER_PORT', 4000);
+  await checkPortsFree(apiPort, issuerPort);
+
   const stack = await startStack({
-    apiPort: portFromEnv('API_PORT', 3000),
-    issuerPort: useOkta ? undefined : portFromEnv('ISSUER_PORT', 4000),
+    apiPort,
+    issuerPort,
     env: process.env,
     output: (line, stream) => process[stream].write(`${line}\n`),
   });
@@ -40,17 +44,17 @@ async function main(): Promise<void> {
     await stack.stop();
     process.exit(code);
   };
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
+  // A closed terminal (SIGHUP) cleans up like Ctrl+C: no dev secret is left behind.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => void stop(0));
+  }
   void stack.exited.then((code) => {
     if (!stopping) console.error(`serverless offline exited (code ${code}); stopping.`);
     void stop(code);
   });
 
   const { apiUrl, issuer } = stack;
-  if (issuer) {
-    writeStackState(issuer, apiUrl);
-  }
+  const state = issuer && writeStackState(issuer, apiUrl, apiPort);
   console.log(
     banner({
       apiUrl,
@@ -59,8 +63,27 @@ async function main(): Promise<void> {
       oktaIssuer: process.env.OKTA_ISSUER,
       audience: process.env.OKTA_AUDIENCE,
       hasOktaClient: Boolean(process.env.OKTA_CLIENT_ID),
+      keyFile: state?.jwtClient.keyFile,
     }),
   );
+}
+
+/** A taken port is named with its fix: the stack already on it (and its pid), or another program. */
+async function checkPortsFree(apiPort: number, issuerPort: number | undefined): Promise<void> {
+  const ports = [
+    ['API_PORT', apiPort, 'localhost'],
+    ['ISSUER_PORT', issuerPort, '127.0.0.1'],
+  ] as const;
+  for (const [name, port, host] of ports) {
+    if (port === undefined || (await portIsFree(port, host))) continue;
+    const owner = runningStacks().find((s) => s.apiPort === port || s.issuerPort === port);
+    throw new ConfigError(
+      owner
+        ? `${name} ${port} is taken by a local stack already running (pid ${owner.pid}, ${owner.apiUrl || owner.issuer}). ` +
+            `Use that one, or start another on free ports: API_PORT=${apiPort + 1} ISSUER_PORT=${(issuerPort ?? 4000) + 1} npm start.`
+        : `${name} ${port} is in use by another program. Set ${name} to a free port, e.g. ${name}=${port + 1} npm start.`,
+    );
+  }
 }
 
 /** The route-access plugin's check, before serverless offline starts (and prints its own banner). */

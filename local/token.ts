@@ -9,7 +9,7 @@ import * as oidc from 'openid-client';
 import { isLoopbackHost, parseIssuer } from '../authorizer/config';
 import { DEFAULT_TOKEN_SCOPE } from './banner';
 import { loadDotenv, requireNode22 } from './env';
-import { readStackState } from './stack-state';
+import { runningStacks, type StackState } from './stack-state';
 
 const USAGE = `Usage: npm run -s token -- [--scope "ReadOnly AccessAll"] [--private-key key.json]
                               [--client-id ID] [--client-secret SECRET] [--issuer URL]
@@ -49,12 +49,7 @@ function resolveRequest(argv: string[]): Request {
   }
   const env = process.env;
   const configured = values.issuer ?? env.OKTA_ISSUER?.trim();
-  const local = configured ? undefined : readStackState();
-  if (!configured && !local) {
-    throw new UsageError(
-      'No issuer: start the local stack with `npm start` (in another terminal), or set OKTA_ISSUER (in the environment or .env).',
-    );
-  }
+  const local = configured ? undefined : pickStack(env);
   const issuer = configured ? parseIssuer(configured) : (local?.issuer as string);
   const privateKeyFile = values['private-key'];
   const clientId =
@@ -77,6 +72,42 @@ function resolveRequest(argv: string[]): Request {
     );
   }
   return { issuer, clientId, scope, auth: { secret } };
+}
+
+/** The local stack on API_PORT / ISSUER_PORT when given, or the only one running. */
+function pickStack(env: NodeJS.ProcessEnv): StackState {
+  const stacks = runningStacks();
+  if (stacks.length === 0) {
+    throw new UsageError(
+      'No issuer: start the local stack with `npm start` (in another terminal), or set OKTA_ISSUER (in the environment or .env).',
+    );
+  }
+  // 0 is "any free port" (`npm run issuer`): no port to pick by.
+  const port = (raw: string | undefined) =>
+    raw?.trim() && raw.trim() !== '0' ? raw.trim() : undefined;
+  const apiPort = port(env.API_PORT);
+  const issuerPort = port(env.ISSUER_PORT);
+  const describe = (s: StackState) =>
+    `${s.apiUrl || 'issuer only'} (ISSUER_PORT ${s.issuerPort}, pid ${s.pid})`;
+  if (apiPort || issuerPort) {
+    const match = stacks.find(
+      (s) =>
+        (!apiPort || String(s.apiPort) === apiPort) &&
+        (!issuerPort || String(s.issuerPort) === issuerPort),
+    );
+    if (match) return match;
+    const asked = [apiPort && `API_PORT ${apiPort}`, issuerPort && `ISSUER_PORT ${issuerPort}`]
+      .filter(Boolean)
+      .join(' and ');
+    throw new UsageError(
+      `No local stack runs on ${asked}. Running: ${stacks.map(describe).join('; ')}.`,
+    );
+  }
+  if (stacks.length === 1) return stacks[0] as StackState;
+  throw new UsageError(
+    `${stacks.length} local stacks are running: ${stacks.map(describe).join('; ')}. ` +
+      'Say which with its port: API_PORT=<port> npm run -s token (or ISSUER_PORT, or --issuer).',
+  );
 }
 
 async function clientAuth(request: Request): Promise<oidc.ClientAuth> {

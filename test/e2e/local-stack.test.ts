@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { requestToken } from '../../testkit/token-request';
 import { freePort } from '../../local/ports';
@@ -120,7 +120,8 @@ it('the printed client id and secret work at the token endpoint, as in the Okta 
 });
 
 it('whoami answers 200 for the private_key_jwt client too', async () => {
-  const keyFile = join(env.LOCAL_STATE_DIR as string, 'dev-client-key.json');
+  const keyFile = /--private-key (\S+)$/m.exec(stack.output())?.[1] as string;
+  expect(keyFile).toMatch(/client-key\.json$/);
   const response = await get('/api/whoami', {
     Authorization: `Bearer ${await token('--private-key', keyFile)}`,
   });
@@ -160,8 +161,7 @@ it('answers a CORS preflight for whoami without a token', async () => {
 
 it('stops cleanly: nothing left listening, no dev secrets left on disk', async () => {
   await stack.stop();
-  expect(existsSync(join(env.LOCAL_STATE_DIR as string, 'stack.json'))).toBe(false);
-  expect(existsSync(join(env.LOCAL_STATE_DIR as string, 'dev-client-key.json'))).toBe(false);
+  expect(readdirSync(join(env.LOCAL_STATE_DIR as string, 'stacks'))).toEqual([]);
   await expect(fetch(`${api}/api/hello`)).rejects.toThrow();
   await expect(fetch(`${printed.issuer}/v1/keys`)).rejects.toThrow();
 });
