@@ -1,7 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { freePort } from '../../local/ports';
 import { describeWithChromium, launchChromium, servePage } from '../fixtures/browser';
-import { isolatedEnv, type Running, runTsx, startTsx } from '../fixtures/processes';
+import { isolatedEnv, type Running, runTsx } from '../fixtures/processes';
+import { startLocalStack } from '../fixtures/local-stack';
 
 // CORS as a browser enforces it: a page on an allowed origin reads 200, 401 and 403 from
 // `npm start`; a page on another origin is refused the responses, as the deployed API refuses it.
@@ -23,7 +24,7 @@ describeWithChromium('a browser calling the API', () => {
       ISSUER_PORT: String(await freePort()),
       CORS_ORIGINS: allowed.origin,
     });
-    stack = await startTsx('local/start.ts', env, /Press Ctrl\+C to stop/, 120_000);
+    stack = await startLocalStack(env);
     api = `http://localhost:${env.API_PORT}`;
     const token = async (scope: string) =>
       (await runTsx('local/token.ts', ['--scope', scope], env)).stdout.trim();

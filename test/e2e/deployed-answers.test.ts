@@ -1,7 +1,8 @@
 import { freePort } from '../../local/ports';
 import { requestToken } from '../../testkit/token-request';
 import { oktaClaims, rsaKey, sign, tamper } from '../../testkit/tokens';
-import { isolatedEnv, type Running, runTsx, startTsx } from '../fixtures/processes';
+import { isolatedEnv, type Running, runTsx } from '../fixtures/processes';
+import { startLocalStack } from '../fixtures/local-stack';
 
 // What API Gateway answers on AWS, from serverless.yml (gateway responses, CORS, routes), asserted
 // against `npm start`. The same cases run against a deployed stage with E2E_API_URL, E2E_ISSUER,
@@ -32,7 +33,7 @@ beforeAll(async () => {
     ISSUER_PORT: String(await freePort()),
     CORS_ORIGINS: ALLOWED,
   });
-  stack = await startTsx('local/start.ts', env, /Press Ctrl\+C to stop/, 120_000);
+  stack = await startLocalStack(env);
   api = `http://localhost:${env.API_PORT}`;
   const token = async (scope: string) =>
     (await runTsx('local/token.ts', ['--scope', scope], env)).stdout.trim();
@@ -208,7 +209,7 @@ it('never lets a client choose its identity: a forged offline override header is
       OKTA_ISSUER: unreachable,
       CORS_ORIGINS: ALLOWED,
     });
-    const down = await startTsx('local/start.ts', env, /Press Ctrl\+C to stop/, 120_000);
+    const down = await startLocalStack(env);
     try {
       const token = await sign(oktaClaims(unreachable), await rsaKey());
       const response = await fetch(`http://localhost:${env.API_PORT}/api/whoami`, {

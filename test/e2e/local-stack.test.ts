@@ -2,7 +2,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { requestToken } from '../../testkit/token-request';
 import { freePort } from '../../local/ports';
-import { isolatedEnv, type Running, runTsx, startTsx } from '../fixtures/processes';
+import { isolatedEnv, type Running, runTsx } from '../fixtures/processes';
+import { startLocalStack } from '../fixtures/local-stack';
 import { tamper } from '../../testkit/tokens';
 
 // `npm start` as a user runs it, then real HTTP against what it printed.
@@ -13,7 +14,7 @@ let printed: { issuer: string; clientId: string; secret: string };
 
 beforeAll(async () => {
   env = isolatedEnv({ API_PORT: String(await freePort()), ISSUER_PORT: String(await freePort()) });
-  stack = await startTsx('local/start.ts', env, /Press Ctrl\+C to stop/, 120_000);
+  stack = await startLocalStack(env);
   const banner = stack.output();
   const field = (label: string) =>
     new RegExp(`^\\s+${label}\\s+(\\S+)$`, 'm').exec(banner)?.[1] as string;

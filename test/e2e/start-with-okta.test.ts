@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
 import { startLocalIssuerProcess } from '../fixtures/local-issuer';
 import { freePort } from '../../local/ports';
-import { isolatedEnv, runTsx, startTsx } from '../fixtures/processes';
+import { isolatedEnv, runTsx } from '../fixtures/processes';
+import { startLocalStack } from '../fixtures/local-stack';
 
 // With OKTA_ISSUER set, `npm start` serves the API against that authorization server and starts no
 // issuer of its own. A separate local issuer process plays the real Okta org here.
@@ -16,7 +17,7 @@ it('uses the configured issuer and starts none of its own', async () => {
     API_PORT: String(await freePort()),
     ISSUER_PORT: String(issuerPort),
   });
-  const stack = await startTsx('local/start.ts', env, /Press Ctrl\+C to stop/, 120_000);
+  const stack = await startLocalStack(env);
   try {
     expect(stack.output()).toContain('against your Okta authorization server');
     expect(stack.output()).toContain(`Issuer      ${okta.issuer}`);

@@ -3,13 +3,17 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from '../../local/ports';
 import { decodePayload } from '../../testkit/tokens';
-import { isolatedEnv, type Running, runTsx, startTsx } from '../fixtures/processes';
+import { isolatedEnv, type Running, runTsx } from '../fixtures/processes';
+import { startLocalStack } from '../fixtures/local-stack';
+import { ProjectCopy } from '../fixtures/project-copy';
 
 // Two `npm start` in one folder: each keeps its own state, `npm run token` reaches the one it is
 // pointed at (or the only one), a third on taken ports says so, and a closed terminal cleans up.
 let a: { env: NodeJS.ProcessEnv; stack: Running };
 let b: { env: NodeJS.ProcessEnv; stack: Running };
 const shared = isolatedEnv();
+// One checkout, two stacks.
+const folder = new ProjectCopy();
 const stateDir = shared.LOCAL_STATE_DIR as string;
 
 async function start(): Promise<{ env: NodeJS.ProcessEnv; stack: Running }> {
@@ -18,7 +22,7 @@ async function start(): Promise<{ env: NodeJS.ProcessEnv; stack: Running }> {
     API_PORT: String(await freePort()),
     ISSUER_PORT: String(await freePort()),
   };
-  return { env, stack: await startTsx('local/start.ts', env, /Press Ctrl\+C to stop/, 120_000) };
+  return { env, stack: await startLocalStack(env, folder) };
 }
 
 beforeAll(async () => {
@@ -28,6 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await a?.stack.stop();
   await b?.stack.stop();
+  folder.remove();
 });
 
 /** The pid of npm start's own process (tsx runs it as a child), from its state file. */

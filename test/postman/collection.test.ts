@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import newman, { type NewmanRunSummary } from 'newman';
 import { freePort } from '../../local/ports';
-import { isolatedEnv, ROOT, type Running, startTsx } from '../fixtures/processes';
+import { isolatedEnv, ROOT, type Running } from '../fixtures/processes';
+import { startLocalStack } from '../fixtures/local-stack';
 
 // The Postman collection users import, run by newman against `npm start` on free ports.
 const COLLECTION = join(ROOT, 'postman/okta-api.postman_collection.json');
@@ -16,7 +17,7 @@ beforeAll(async () => {
     API_PORT: String(await freePort()),
     ISSUER_PORT: String(await freePort()),
   });
-  stack = await startTsx('local/start.ts', env, /Press Ctrl\+C to stop/, 120_000);
+  stack = await startLocalStack(env);
   // What a user copies from the banner into the environment; the rest is the committed `local` one.
   const printed = (label: string) =>
     new RegExp(`^\\s+${label}\\s+(\\S+)$`, 'm').exec(stack.output())?.[1] as string;
