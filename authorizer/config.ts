@@ -94,7 +94,7 @@ export function parseIssuer(raw: string | undefined): string {
   return `${url.protocol}//${url.host}${path}`;
 }
 
-function parseAudience(raw: string | undefined): string {
+export function parseAudience(raw: string | undefined): string {
   if (raw === undefined) return DEFAULT_AUDIENCE;
   const value = raw.trim();
   if (!value) {

@@ -5,10 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { ConfigError, loadConfig, rejectRetiredSettings } from '../authorizer/config';
+import { ConfigError } from '../authorizer/config';
 import { compileRouteTable } from '../authorizer/route-table';
 import { type ServerlessFunctions, wireRoutes } from '../plugins/route-wiring';
 import { routes } from '../routes';
+import { resolveSettings } from '../settings';
 import { banner } from './banner';
 import { loadDotenv, requireNode22 } from './env';
 import { portFromEnv, portIsFree } from './ports';
@@ -22,8 +23,7 @@ async function main(): Promise<void> {
   // Fail now, with the fix in the message, rather than on the first request.
   const table = compileRouteTable(routes);
   checkWiring();
-  rejectRetiredSettings(process.env);
-  if (useOkta) loadConfig();
+  resolveSettings(process.env, { localIssuer: !useOkta });
 
   const apiPort = portFromEnv('API_PORT', 3000);
   const issuerPort = useOkta ? undefined : portFromEnv('ISSUER_PORT', 4000);

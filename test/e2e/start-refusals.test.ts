@@ -39,6 +39,44 @@ it.each<[string, (c: ProjectCopy) => void, NodeJS.ProcessEnv, RegExp]>([
     {},
     /^npm start: routes.ts: GET \/api\/whoami has the access \{"oneOf":\["AccessAll"\]\}/,
   ],
+  ...(
+    [
+      [
+        { OKTA_ISSUER: 'https://dev-1-admin.okta.com/oauth2/default' },
+        /^npm start: OKTA_ISSUER uses the admin domain/,
+      ],
+      [
+        { OKTA_ISSUER: 'https://dev-1.okta.com' },
+        /^npm start: OKTA_ISSUER \(https:\/\/dev-1\.okta\.com\) is not a custom authorization server/,
+      ],
+      [{ OKTA_AUDIENCE: ' ' }, /^npm start: OKTA_AUDIENCE is empty/],
+      [
+        { CORS_ORIGINS: 'app.example.com' },
+        /^npm start: CORS_ORIGINS has "app.example.com", which is not an origin/,
+      ],
+      [
+        { AUTHORIZER_CACHE_TTL: '7200' },
+        /^npm start: AUTHORIZER_CACHE_TTL must be a whole number of seconds from 0/,
+      ],
+      [
+        { API_PORT: 'abc' },
+        /^npm start: API_PORT must be a port number from 1 to 65535, not "abc"/,
+      ],
+      [
+        { ISSUER_PORT: '70000' },
+        /^npm start: ISSUER_PORT must be a port number from 1 to 65535, not "70000"/,
+      ],
+      [{ LOG_LEVEL: 'verbose' }, /^npm start: LOG_LEVEL must be one of TRACE, DEBUG, INFO/],
+    ] as const
+  ).map(
+    ([env, message]) =>
+      [`${Object.keys(env)[0]}=${Object.values(env)[0]}`, () => undefined, env, message] as [
+        string,
+        (c: ProjectCopy) => void,
+        NodeJS.ProcessEnv,
+        RegExp,
+      ],
+  ),
   [
     'the retired OKTA_REQUIRED_SCOPES',
     () => undefined,

@@ -162,6 +162,14 @@ describe('a misconfiguration stops `serverless package` with the fix in the mess
       const result = await packageFor(env);
       expect(result.code).not.toBe(0);
       expect(result.output).toMatch(message);
+      // Said once, in one line: not inside serverless's "Cannot resolve ..." wrapping, no stack.
+      expect(result.output).not.toMatch(/Cannot resolve|\n\s+at /);
+      expect(
+        result.output
+          .trim()
+          .split('\n')
+          .filter((line) => line.includes('Configuration error')),
+      ).toHaveLength(1);
     },
     60_000,
   );
