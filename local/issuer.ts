@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { compileRouteTable } from '../authorizer/route-table';
 import { routes } from '../routes';
+import { acceptClientSecretPost, oktaDiscovery, oktaTokenError } from './okta-answers';
 
 const LOCAL_AUTH_SERVER_PATH = '/oauth2/default';
 const LOCAL_AUDIENCE = 'api://default';
@@ -93,18 +94,39 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
   const provider = withoutAdapterWarning(
     () => new oidc.default(issuer, configuration(oidc.errors, audience, clients, scopes)),
   );
+  provider.use(async (ctx, next) => {
+    await next();
+    const oidcCtx = ctx as KoaContextWithOIDC;
+    if (oidcCtx.oidc?.route === 'token' && ctx.status >= 400) oktaTokenError(oidcCtx);
+  });
   const callback = provider.callback();
+  const discovery = (kind: 'oauth' | 'openid') =>
+    JSON.stringify(oktaDiscovery({ issuer, scopes, kind }));
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    // Okta serves its metadata under both names; oidc-provider only under the OpenID one.
-    if (req.url?.startsWith(`${LOCAL_AUTH_SERVER_PATH}/.well-known/oauth-authorization-server`)) {
-      req.url = `${LOCAL_AUTH_SERVER_PATH}/.well-known/openid-configuration`;
+    const path = req.url?.split('?')[0];
+    // Okta serves its metadata under both names, each in its own shape.
+    if (path === `${LOCAL_AUTH_SERVER_PATH}/.well-known/oauth-authorization-server`) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(discovery('oauth'));
+      return;
     }
-    if (req.url?.startsWith(`${LOCAL_AUTH_SERVER_PATH}/`)) {
-      // Mounted under the issuer's path, as express's app.use(path, ...) would mount it.
-      Object.assign(req, {
-        originalUrl: req.url,
-        url: req.url.slice(LOCAL_AUTH_SERVER_PATH.length),
+    if (path === `${LOCAL_AUTH_SERVER_PATH}/.well-known/openid-configuration`) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(discovery('openid'));
+      return;
+    }
+    if (path === `${LOCAL_AUTH_SERVER_PATH}/v1/token`) {
+      void acceptClientSecretPost(req).then((refused) => {
+        if (refused) {
+          const { status, ...body } = refused;
+          res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+          return;
+        }
+        mount(req);
+        void callback(req, res);
       });
+      return;
+    }
+    if (path === `${LOCAL_AUTH_SERVER_PATH}/v1/keys`) {
+      mount(req);
       void callback(req, res);
       return;
     }
@@ -126,6 +148,12 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
 
 type OidcErrors = typeof import('oidc-provider').errors;
 
+/** Mounted under the issuer's path, as express's app.use(path, ...) would mount it. */
+function mount(req: IncomingMessage): void {
+  const url = req.url as string;
+  Object.assign(req, { originalUrl: url, url: url.slice(LOCAL_AUTH_SERVER_PATH.length) });
+}
+
 function configuration(
   errors: OidcErrors,
   audience: string,
@@ -141,6 +169,7 @@ function configuration(
   });
   return {
     clients,
+    // client_secret_post arrives as client_secret_basic (okta-answers.ts).
     clientAuthMethods: ['client_secret_basic', 'private_key_jwt'],
     // Signing keys live only in this process's memory: a restart rotates them.
     jwks: { keys: [generateRsaJwk()] as never[] },
@@ -149,8 +178,6 @@ function configuration(
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => audience,
@@ -167,20 +194,20 @@ function configuration(
       authorization: '/v1/authorize',
       token: '/v1/token',
       jwks: '/v1/keys',
-      introspection: '/v1/introspect',
-      revocation: '/v1/revoke',
       userinfo: '/v1/userinfo',
       end_session: '/v1/logout',
     },
     ttl: { ClientCredentials: TOKEN_TTL_SECONDS },
     formats: {
       customizers: {
-        // Okta's access tokens: `scp` array instead of a `scope` string, `cid`, `ver`, and no `typ` header.
+        // Okta's access tokens: `scp` array instead of a `scope` string, `cid`, `ver`, `AT.` ids, no `typ` header.
         jwt(_ctx, token, jwt) {
-          const { scope, client_id: cid, ...claims } = jwt.payload as Record<string, unknown>;
+          const { scope, client_id: cid, jti, ...claims } = jwt.payload as Record<string, unknown>;
           jwt.header = { typ: undefined };
           jwt.payload = {
             ver: 1,
+            // Okta's access token ids start with "AT."
+            jti: `AT.${String(jti)}`,
             ...claims,
             cid: cid ?? token.clientId,
             scp: typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [],
