@@ -153,8 +153,19 @@ async function requestToken(request: Request): Promise<string> {
     await clientAuth(request),
     { execute: insecure ? [oidc.allowInsecureRequests] : [], timeout: 10 },
   );
-  const response = await oidc.clientCredentialsGrant(config, { scope: request.scope });
-  return response.access_token;
+  try {
+    const response = await oidc.clientCredentialsGrant(config, { scope: request.scope });
+    return response.access_token;
+  } catch (error) {
+    const known = config.serverMetadata().scopes_supported;
+    if (error instanceof oidc.ResponseBodyError && error.error === 'invalid_scope' && known) {
+      // Say what the server publishes, so the next try can be right.
+      throw new UsageError(
+        `${describe(error)}. Asked for: ${request.scope}. The issuer's scopes: ${known.join(', ')}.`,
+      );
+    }
+    throw error;
+  }
 }
 
 function describe(error: unknown, issuer?: string): string {

@@ -64,6 +64,26 @@ it('fails when an expectation is wrong', async () => {
   ]);
 });
 
+it('without clientSecret, fails once, saying so, and sends nothing further', async () => {
+  const summary = await new Promise<NewmanRunSummary>((resolve, reject) => {
+    newman.run(
+      {
+        collection: COLLECTION,
+        environment: LOCAL_ENVIRONMENT,
+        envVar: overrides.filter((o) => o.key !== 'clientSecret'),
+        reporters: [],
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+  });
+  expect(failures(summary)).toEqual([
+    expect.stringMatching(
+      /^Get access token: clientSecret is set in the environment .*clientSecret is empty: set it in the environment/,
+    ),
+  ]);
+  expect(summary.run.stats.requests.total).toBe(1);
+});
+
 it('commits no secret in its environments', () => {
   for (const file of ['local', 'okta']) {
     const environment = JSON.parse(
