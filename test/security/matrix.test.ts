@@ -110,8 +110,8 @@ it('never logs a token, a signature, a client secret or a key', async () => {
   expect(text).not.toMatch(/PRIVATE KEY/);
 });
 
-it("is the table in README's security section", () => {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+it('is the table in SECURITY.md', () => {
+  const readme = readFileSync(join(ROOT, 'SECURITY.md'), 'utf8');
   const rows = [...readme.matchAll(/^\| (.+?) +\| (\d{3}) +\| `(\w+)` +\|$/gm)].map(
     ([, name, status, reason]) => [name, Number(status), reason],
   );

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from '../../local/ports';
+import { ROOT } from '../../testkit/paths';
+import { startLocalStack } from '../fixtures/local-stack';
+import { isolatedEnv, run, type Running } from '../fixtures/processes';
+
+// README's curl walk-through, run as it is written, against `npm start`.
+const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const section = readme.slice(readme.indexOf('## Walk-through with curl'));
+const script = /```sh\n([\s\S]*?)```/.exec(section)?.[1] as string;
+
+let stack: Running;
+let env: NodeJS.ProcessEnv;
+let printed: (label: string) => string;
+
+beforeAll(async () => {
+  env = isolatedEnv({ API_PORT: String(await freePort()), ISSUER_PORT: String(await freePort()) });
+  stack = await startLocalStack(env);
+  printed = (label) =>
+    new RegExp(`^\\s+${label}\\s+(\\S+)$`, 'm').exec(stack.output())?.[1] as string;
+}, 150_000);
+afterAll(() => stack?.stop());
+
+const walk = (secret?: string) =>
+  run('bash', ['-c', script], {
+    ...env,
+    ISSUER: printed('Issuer'),
+    API: `http://localhost:${env.API_PORT}`,
+    CLIENT_ID: printed('Client ID'),
+    ...(secret && { CLIENT_SECRET: secret }),
+  });
+
+it('with the printed secret, every step answers as the comments say', async () => {
+  const result = await walk(printed('Secret'));
+  expect(result.code).toBe(0);
+  expect(result.stdout.match(/HTTP\/1\.1 \d{3}/g)).toEqual([
+    'HTTP/1.1 200',
+    'HTTP/1.1 401',
+    'HTTP/1.1 200',
+    'HTTP/1.1 200',
+  ]);
+});
+
+it('with the secret left as "...", stops at step 1 with what the issuer said', async () => {
+  const result = await walk();
+  expect(result.code).not.toBe(0);
+  expect(result.stderr).toMatch(
+    /TOKEN: no access token; the issuer answered: \{"error":"invalid_client"/,
+  );
+  expect(result.stdout).not.toMatch(/HTTP\/1\.1/);
+});
