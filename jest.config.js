@@ -5,7 +5,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: {
     // Type-checking is `npm run typecheck`'s job; here ts-jest only transpiles, to CommonJS.
-    // jose is ESM-only, so its .js files go through it too (for the fixtures that forge tokens).
+    // jose and openid-client are ESM-only: their .js files go through it too.
     '^.+\\.[tj]s$': [
       'ts-jest',
       {
@@ -20,7 +20,7 @@ module.exports = {
       },
     ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|openid-client|oauth4webapi)/)'],
   testTimeout: 30000,
   // The end-to-end and template suites run serverless, which builds into one .esbuild folder.
   maxWorkers: 1,

@@ -8,7 +8,16 @@ import type { AddressInfo } from 'node:net';
 import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { compileRouteTable } from '../authorizer/route-table';
 import { routes } from '../routes';
-import { acceptClientSecretPost, oktaDiscovery, oktaTokenError } from './okta-answers';
+import { type DevUsers, devUsers, grantedScopes } from './dev-users';
+import {
+  acceptClientSecretPost,
+  oktaAuthorizationError,
+  oktaDiscovery,
+  oktaErrorPage,
+  oktaTokenError,
+} from './okta-answers';
+import { signIn } from './sign-in';
+import { userinfo } from './userinfo';
 
 const LOCAL_AUTH_SERVER_PATH = '/oauth2/default';
 const LOCAL_AUDIENCE = 'api://default';
@@ -24,7 +33,14 @@ export interface LocalIssuerOptions {
   audience?: string;
   clientId?: string;
   clientSecret?: string;
+  /** Where the public SPA client may be sent back to after sign-in (Okta: its sign-in redirect URIs). */
+  spaRedirectUris?: string[];
+  /** The dev users' password; generated when unset. */
+  userPassword?: string;
 }
+
+/** The redirect URI `npm run token -- --user` uses: it reads the code from it, nothing listens there. */
+export const TOKEN_COMMAND_REDIRECT_URI = 'http://127.0.0.1/token-command/callback';
 
 /** The guide's scopes and every scope routes.ts names: a new route's scope works locally at once. */
 export function localScopes(): string[] {
@@ -39,6 +55,9 @@ export interface LocalIssuer {
   client: { id: string; secret: string };
   /** private_key_jwt: the private key is generated here and handed to the token command. */
   jwtClient: { id: string; privateJwk: JsonWebKey & { kid: string } };
+  /** A public SPA client: authorization code + PKCE, as an Okta single-page app integration. */
+  spaClient: { id: string; redirectUris: string[] };
+  users: DevUsers;
   close(): Promise<void>;
 }
 
@@ -49,6 +68,7 @@ export function issuerOptionsFromEnv(env: NodeJS.ProcessEnv, port: number): Loca
     clientId: env.LOCAL_CLIENT_ID,
     clientSecret: env.LOCAL_CLIENT_SECRET,
     audience: env.OKTA_AUDIENCE,
+    userPassword: env.LOCAL_USER_PASSWORD,
   };
 }
 
@@ -60,6 +80,13 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
   const jwtClientId = `${clientId}-jwt`;
   const clientKey = generateRsaJwk();
   const scopes = localScopes();
+  const users = devUsers(scopes, options.userPassword);
+  // Signing keys live only in this process's memory: a restart rotates them.
+  const signingKey = generateRsaJwk();
+  const spaClient = {
+    id: 'local-spa-client',
+    redirectUris: [...(options.spaRedirectUris ?? []), TOKEN_COMMAND_REDIRECT_URI],
+  };
 
   // Loaded only when an issuer starts: `npm start` checks the configuration first, and its
   // refusals are the only thing it prints.
@@ -90,16 +117,47 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
       response_types: [],
       jwks: { keys: [publicPart(clientKey)] },
     },
+    {
+      client_id: spaClient.id,
+      token_endpoint_auth_method: 'none',
+      application_type: 'web',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      redirect_uris: spaClient.redirectUris,
+      post_logout_redirect_uris: spaClient.redirectUris.map((uri) => new URL(uri).origin),
+    },
   ];
   const provider = withoutAdapterWarning(
-    () => new oidc.default(issuer, configuration(oidc.errors, audience, clients, scopes)),
+    () =>
+      new oidc.default(
+        issuer,
+        configuration(oidc.errors, { audience, clients, scopes, users, signingKey }),
+      ),
   );
+  // oidc-provider words every invalid_grant alike; the detail says which Okta answer it is.
+  provider.on('grant.error', (ctx, error) => {
+    const { error_detail: detail, cause } = error as { error_detail?: string; cause?: Error };
+    ctx.state.errorDetail = detail ?? cause?.message;
+  });
   provider.use(async (ctx, next) => {
     await next();
     const oidcCtx = ctx as KoaContextWithOIDC;
     if (oidcCtx.oidc?.route === 'token' && ctx.status >= 400) oktaTokenError(oidcCtx);
+    // Errors sent back to the app's redirect URI, in Okta's words.
+    const location = String(ctx.response.get('location') ?? '');
+    if (oidcCtx.oidc?.route === 'authorization' && location.includes('error=')) {
+      const url = new URL(location);
+      const [error, description] = oktaAuthorizationError(
+        url.searchParams.get('error') ?? '',
+        url.searchParams.get('error_description') ?? '',
+      );
+      url.searchParams.set('error', error);
+      url.searchParams.set('error_description', description);
+      ctx.redirect(url.href);
+    }
   });
   const callback = provider.callback();
+  const answerUserinfo = userinfo(issuer, [publicPart(signingKey)], users);
   const discovery = (kind: 'oauth' | 'openid') =>
     JSON.stringify(oktaDiscovery({ issuer, scopes, kind }));
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -125,7 +183,23 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
       });
       return;
     }
-    if (path === `${LOCAL_AUTH_SERVER_PATH}/v1/keys`) {
+    if (path === `${LOCAL_AUTH_SERVER_PATH}/v1/userinfo`) {
+      void answerUserinfo(req, res);
+      return;
+    }
+    if (path?.startsWith(`${LOCAL_AUTH_SERVER_PATH}/signin/`)) {
+      mount(req);
+      signIn(provider, users, req, res).catch(() => {
+        if (!res.headersSent)
+          res.writeHead(400).end('This sign-in has expired: start again from the app.');
+      });
+      return;
+    }
+    if (
+      path === `${LOCAL_AUTH_SERVER_PATH}/v1/keys` ||
+      path?.startsWith(`${LOCAL_AUTH_SERVER_PATH}/v1/authorize`) ||
+      path?.startsWith(`${LOCAL_AUTH_SERVER_PATH}/v1/logout`)
+    ) {
       mount(req);
       void callback(req, res);
       return;
@@ -142,6 +216,8 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
     scopes,
     client: { id: clientId, secret: clientSecret },
     jwtClient: { id: jwtClientId, privateJwk: clientKey },
+    spaClient,
+    users,
     close: () => closeServer(server),
   };
 }
@@ -154,11 +230,17 @@ function mount(req: IncomingMessage): void {
   Object.assign(req, { originalUrl: url, url: url.slice(LOCAL_AUTH_SERVER_PATH.length) });
 }
 
+interface IssuerSetup {
+  audience: string;
+  clients: ClientMetadata[];
+  scopes: string[];
+  users: DevUsers;
+  signingKey: JsonWebKey & { kid: string };
+}
+
 function configuration(
   errors: OidcErrors,
-  audience: string,
-  clients: ClientMetadata[],
-  scopes: string[],
+  { audience, clients, scopes, users, signingKey }: IssuerSetup,
 ): Configuration {
   const resourceServer = (aud: string) => ({
     scope: scopes.join(' '),
@@ -170,20 +252,77 @@ function configuration(
   return {
     clients,
     // client_secret_post arrives as client_secret_basic (okta-answers.ts).
-    clientAuthMethods: ['client_secret_basic', 'private_key_jwt'],
-    // Signing keys live only in this process's memory: a restart rotates them.
-    jwks: { keys: [generateRsaJwk()] as never[] },
+    clientAuthMethods: ['client_secret_basic', 'private_key_jwt', 'none'],
+    jwks: { keys: [signingKey] as never[] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
-    scopes,
+    // The API's scopes belong to the resource server (getResourceServerInfo), not to OpenID Connect.
+    scopes: ['openid', 'profile', 'email', 'offline_access'],
+    claims: {
+      openid: ['sub'],
+      profile: ['name', 'preferred_username'],
+      email: ['email', 'email_verified'],
+    },
+    async findAccount(_ctx, login) {
+      const user = users.find(login);
+      if (!user) return undefined;
+      return {
+        accountId: user.login,
+        claims: () => ({
+          sub: user.login,
+          name: user.name,
+          preferred_username: user.login,
+          email: user.login,
+          email_verified: true,
+        }),
+      };
+    },
+    // Errors that cannot go back to the app (a redirect_uri it does not have): Okta's error page.
+    async renderError(ctx, out) {
+      const [error, description] = oktaAuthorizationError(out.error, out.error_description ?? '');
+      ctx.type = 'html';
+      ctx.body = oktaErrorPage(error, description);
+    },
+    interactions: {
+      url: (_ctx, interaction) => `${LOCAL_AUTH_SERVER_PATH}/signin/${interaction.uid}`,
+    },
+    // A first-party app, as Okta's: no consent page. The user gets the OIDC scopes asked for and
+    // the API scopes the access policy allows them.
+    async loadExistingGrant(ctx) {
+      const accountId = ctx.oidc.session?.accountId;
+      const user = accountId ? users.find(accountId) : undefined;
+      if (!user || !ctx.oidc.client) return undefined;
+      const requested = String(ctx.oidc.params?.scope ?? '')
+        .split(' ')
+        .filter(Boolean);
+      const { oidc, api } = grantedScopes(user, requested);
+      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId });
+      grant.addOIDCScope(oidc.join(' '));
+      if (api.length > 0) grant.addResourceScope(audience, api.join(' '));
+      await grant.save();
+      return grant;
+    },
     features: {
       devInteractions: { enabled: false },
+      rpInitiatedLogout: {
+        enabled: true,
+        // Okta signs out and redirects at once: no confirmation page.
+        logoutSource: async (ctx, form) => {
+          ctx.body = `<!doctype html><html><body>${form}<script>document.forms[0].submit()</script></body></html>`;
+        },
+      },
       clientCredentials: { enabled: true },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => audience,
         useGrantedResource: () => true,
         getResourceServerInfo: (ctx, resource) => {
-          checkRequestedScopes(errors, ctx, scopes);
+          if (ctx.oidc.params?.grant_type === 'client_credentials') {
+            checkRequestedScopes(errors, ctx, scopes);
+          }
+          // A signed-in user is offered the scopes their access policy allows; others are dropped.
+          const accountId = ctx.oidc.session?.accountId;
+          const user = accountId ? users.find(accountId) : undefined;
+          if (user) return { ...resourceServer(resource), scope: user.scopes.join(' ') };
           if (resource !== audience && resource !== OTHER_AUDIENCE)
             throw new errors.InvalidTarget();
           return resourceServer(resource);
@@ -197,12 +336,27 @@ function configuration(
       userinfo: '/v1/userinfo',
       end_session: '/v1/logout',
     },
-    ttl: { ClientCredentials: TOKEN_TTL_SECONDS },
+    ttl: {
+      ClientCredentials: TOKEN_TTL_SECONDS,
+      AccessToken: TOKEN_TTL_SECONDS,
+      IdToken: TOKEN_TTL_SECONDS,
+      AuthorizationCode: 60,
+      Interaction: 600,
+      Session: 7200,
+      Grant: 7200,
+      RefreshToken: 7 * 24 * 3600,
+    },
     formats: {
       customizers: {
         // Okta's access tokens: `scp` array instead of a `scope` string, `cid`, `ver`, `AT.` ids, no `typ` header.
-        jwt(_ctx, token, jwt) {
+        jwt(ctx, token, jwt) {
           const { scope, client_id: cid, jti, ...claims } = jwt.payload as Record<string, unknown>;
+          // A user's token lists every granted scope, openid and friends too, as Okta's does.
+          const entities = ctx.oidc.entities;
+          const granted =
+            entities.AuthorizationCode?.scope ?? entities.RefreshToken?.scope ?? scope;
+          const accountId = 'accountId' in token ? token.accountId : undefined;
+          const user = accountId ? users.find(accountId) : undefined;
           jwt.header = { typ: undefined };
           jwt.payload = {
             ver: 1,
@@ -210,7 +364,8 @@ function configuration(
             jti: `AT.${String(jti)}`,
             ...claims,
             cid: cid ?? token.clientId,
-            scp: typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [],
+            ...(user && { uid: user.id }),
+            scp: typeof granted === 'string' ? granted.split(' ').filter(Boolean) : [],
           };
         },
       },

@@ -3,6 +3,7 @@
  * answers as Okta does: client_secret_post, Okta's token errors, Okta-shaped discovery documents.
  */
 import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 
 export interface OktaError {
@@ -12,9 +13,9 @@ export interface OktaError {
 }
 
 /**
- * Okta takes the client secret in the Authorization header or in the form (client_secret_post);
- * oidc-provider takes one method per client. A form secret is moved to the header before
- * oidc-provider reads the request (it uses the parsed `req.body` once the stream is read).
+ * Okta takes the client secret in the Authorization header or in the form (client_secret_post),
+ * never both; oidc-provider takes one method per client. A form secret is moved to the header
+ * before oidc-provider reads the request, which then reads the (changed) body as a stream.
  */
 export async function acceptClientSecretPost(req: IncomingMessage): Promise<OktaError | undefined> {
   if (
@@ -43,9 +44,12 @@ export async function acceptClientSecretPost(req: IncomingMessage): Promise<Okta
     const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
     req.headers.authorization = `Basic ${Buffer.from(`${encode(id)}:${encode(secret)}`).toString('base64')}`;
   }
-  const body = form.toString();
-  req.headers['content-length'] = String(Buffer.byteLength(body));
-  Object.assign(req, { body });
+  const body = Buffer.from(form.toString());
+  req.headers['content-length'] = String(body.length);
+  const replay = Readable.from([body]);
+  // What oidc-provider reads a body through (lib/shared/selective_body.js).
+  Object.defineProperty(req, 'readable', { value: true, configurable: true });
+  req.iterator = replay.iterator.bind(replay);
   return undefined;
 }
 
@@ -99,6 +103,14 @@ export function oktaTokenError(ctx: KoaContextWithOIDC): void {
         'invalid_client',
         'Client authentication failed. Either the client or the client credentials are invalid.',
       );
+    case 'invalid_grant':
+      if (/PKCE|code_verifier/.test(String(ctx.state.errorDetail ?? body.error_description))) {
+        return answer(400, 'invalid_grant', 'PKCE verification failed.');
+      }
+      if (grantType === 'authorization_code') {
+        return answer(400, 'invalid_grant', 'The authorization code is invalid or has expired.');
+      }
+      return;
     case 'unsupported_grant_type':
     case 'unauthorized_client':
       if (client && GRANT_TYPES_OKTA_KNOWS.has(grantType)) {
@@ -127,20 +139,56 @@ export interface DiscoveryOptions {
 export function oktaDiscovery({ issuer, scopes, kind }: DiscoveryOptions): Record<string, unknown> {
   return {
     issuer,
+    authorization_endpoint: `${issuer}/v1/authorize`,
     token_endpoint: `${issuer}/v1/token`,
+    userinfo_endpoint: `${issuer}/v1/userinfo`,
     jwks_uri: `${issuer}/v1/keys`,
-    response_types_supported: [],
-    grant_types_supported: kind === 'oauth' ? ['client_credentials'] : [],
-    ...(kind === 'openid' && {
-      subject_types_supported: ['public'],
-      id_token_signing_alg_values_supported: ['RS256'],
-    }),
-    scopes_supported: scopes,
+    end_session_endpoint: `${issuer}/v1/logout`,
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    grant_types_supported: [
+      'authorization_code',
+      'refresh_token',
+      ...(kind === 'oauth' ? ['client_credentials'] : []),
+    ],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    scopes_supported: [...scopes, 'openid', 'profile', 'email', 'offline_access'],
     token_endpoint_auth_methods_supported: [
       'client_secret_basic',
       'client_secret_post',
       'private_key_jwt',
+      'none',
     ],
     token_endpoint_auth_signing_alg_values_supported: ['RS256'],
+    claims_supported: ['sub', 'name', 'preferred_username', 'email', 'email_verified'],
+    code_challenge_methods_supported: ['S256'],
   };
+}
+
+/** Okta's error page, for authorization errors it cannot send back to the app (a bad redirect_uri). */
+export function oktaErrorPage(error: string, description: string): string {
+  const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>400 Bad Request</title></head>
+<body><h1>400 Bad Request</h1><p id="error-code">${escape(error)}</p><p id="error-description">${escape(description)}</p></body></html>`;
+}
+
+/** oidc-provider's authorization errors as Okta words them. */
+export function oktaAuthorizationError(error: string, description: string): [string, string] {
+  if (error === 'invalid_redirect_uri') {
+    return [
+      'invalid_request',
+      "The 'redirect_uri' parameter must be a Login redirect URI in the client app settings.",
+    ];
+  }
+  if (/requires PKCE/.test(description)) {
+    return [
+      'invalid_request',
+      "PKCE code challenge is required when the token endpoint authentication method is 'NONE'.",
+    ];
+  }
+  if (/code_challenge_method/.test(description)) {
+    return ['invalid_request', "'code_challenge_method' is invalid. Must be 'S256'."];
+  }
+  return [error, description];
 }

@@ -17,6 +17,9 @@ export interface StackState {
   issuerPort: number;
   client: { id: string; secret: string };
   jwtClient: { id: string; keyFile: string };
+  /** The public SPA client and the dev users who can sign in with it. */
+  spaClient: { id: string; redirectUris: string[] };
+  users: { logins: string[]; password: string };
 }
 
 export function stateDir(): string {
@@ -43,6 +46,8 @@ export function writeStackState(issuer: LocalIssuer, apiUrl: string, apiPort?: n
     issuerPort: Number(new URL(issuer.issuer).port),
     client: issuer.client,
     jwtClient: { id: issuer.jwtClient.id, keyFile: keyFileOf(pid) },
+    spaClient: issuer.spaClient,
+    users: { logins: issuer.users.users.map((u) => u.login), password: issuer.users.password },
   };
   writeFileSync(stateFile(pid), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
   return state;

@@ -95,7 +95,7 @@ describe("failures: the server's error on stderr, nothing on stdout, a non-zero 
     [
       ['--scope', 'NoSuchScope'],
       {},
-      /^token: invalid_scope: One or more scopes are not configured.*\(HTTP 400\)\. Asked for: NoSuchScope\. The issuer's scopes: AccessAll, ReadOnly\.\n$/,
+      /^token: invalid_scope: One or more scopes are not configured.*\(HTTP 400\)\. Asked for: NoSuchScope\. The issuer's scopes: AccessAll, ReadOnly, openid, profile, email, offline_access\.\n$/,
     ],
     [['--client-secret', 'wrong'], {}, /token: invalid_client.*\(HTTP 401\)/],
     [

@@ -9,6 +9,8 @@ import { methodArn } from '../../fixtures/iam';
 import { type LocalIssuerProcess, startLocalIssuerProcess } from '../../fixtures/local-issuer';
 import { captureLogs, type CapturedLogs } from '../../fixtures/logs';
 import { ProjectCopy } from '../../fixtures/project-copy';
+import { TOKEN_COMMAND_REDIRECT_URI } from '../../../local/issuer';
+import { signInUser } from '../../../local/user-sign-in';
 import { decodePayload, tamper } from '../../../testkit/tokens';
 
 // The authorizer against real tokens from the local issuer, which mints them as Okta does.
@@ -144,3 +146,43 @@ function requestTokenResponse(
     body: new URLSearchParams({ grant_type: 'client_credentials', scope }),
   });
 }
+
+describe("a signed-in user's tokens", () => {
+  const signIn = (username: string) =>
+    signInUser({
+      issuer: issuer.issuer,
+      clientId: issuer.spaClient.id,
+      redirectUri: TOKEN_COMMAND_REDIRECT_URI,
+      username,
+      password: issuer.users.password,
+      scope: 'openid profile email AccessAll ReadOnly',
+    });
+
+  it('the access token is allowed, with uid and the user as sub in the context', async () => {
+    const tokens = await signIn('alice');
+    const token = bearer(tokens.access_token);
+    expect(await answer(handler, token, whoami)).toEqual({ status: 200 });
+    const result = await handler(tokenEvent(token));
+    expect(result.principalId).toBe('alice@example.com');
+    expect(result.context).toMatchObject({
+      sub: 'alice@example.com',
+      cid: issuer.spaClient.id,
+      uid: expect.stringMatching(/^00u\w{17}$/),
+      scope: 'openid profile email AccessAll ReadOnly',
+    });
+  });
+
+  it("bob's ReadOnly token reads messages and is refused whoami", async () => {
+    const token = bearer((await signIn('bob')).access_token);
+    expect(await answer(handler, token, messages)).toEqual({ status: 200 });
+    expect(await answer(handler, token, whoami)).toEqual({ status: 403 });
+  });
+
+  it('the ID token is not an access token: 401 (its audience is the app)', async () => {
+    const tokens = await signIn('alice');
+    expect(await answer(handler, bearer(tokens.id_token as string), whoami)).toMatchObject({
+      status: 401,
+    });
+    expect(lastDecision()).toMatchObject({ outcome: 'unauthorized', reason: 'wrong_audience' });
+  });
+});

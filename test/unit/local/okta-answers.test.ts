@@ -138,26 +138,35 @@ describe('discovery', () => {
     for (const doc of [oauth, openid]) {
       expect(doc).toMatchObject({
         issuer: issuer.issuer,
+        authorization_endpoint: `${issuer.issuer}/v1/authorize`,
         token_endpoint: `${issuer.issuer}/v1/token`,
+        userinfo_endpoint: `${issuer.issuer}/v1/userinfo`,
+        end_session_endpoint: `${issuer.issuer}/v1/logout`,
         jwks_uri: `${issuer.issuer}/v1/keys`,
-        scopes_supported: ['AccessAll', 'ReadOnly'],
+        response_types_supported: ['code'],
+        code_challenge_methods_supported: ['S256'],
+        scopes_supported: ['AccessAll', 'ReadOnly', 'openid', 'profile', 'email', 'offline_access'],
         token_endpoint_auth_methods_supported: [
           'client_secret_basic',
           'client_secret_post',
           'private_key_jwt',
+          'none',
         ],
       });
       for (const absent of [
         'introspection_endpoint',
         'revocation_endpoint',
-        'userinfo_endpoint',
-        'authorization_endpoint',
+        'registration_endpoint',
       ]) {
         expect(doc).not.toHaveProperty(absent);
       }
     }
-    expect(oauth.grant_types_supported).toEqual(['client_credentials']);
-    expect(openid.grant_types_supported).not.toContain('client_credentials');
+    expect(oauth.grant_types_supported).toEqual([
+      'authorization_code',
+      'refresh_token',
+      'client_credentials',
+    ]);
+    expect(openid.grant_types_supported).toEqual(['authorization_code', 'refresh_token']);
   });
 
   it('every endpoint it advertises answers; the ones it does not, 404 as Okta', async () => {
