@@ -46,6 +46,8 @@ export function banner(options: BannerOptions): string {
       `  Client ID   ${issuer.client.id}`,
       `  Secret      ${issuer.client.secret}`,
       `  JWT client  ${issuer.jwtClient.id}: npm run -s token -- --private-key ${options.keyFile}`,
+      `  Dev users   ${issuer.users.users.map((u) => u.login).join(', ')}, password ${issuer.users.password}`,
+      `              (alice may get every scope, bob ReadOnly): npm run -s token -- --user alice`,
       `  Scopes      ${issuer.scopes.join(', ')}`,
     );
   } else if (!options.hasOktaClient) {

@@ -8,14 +8,20 @@ import { parseArgs } from 'node:util';
 import * as oidc from 'openid-client';
 import { isLoopbackHost, parseIssuer } from '../authorizer/config';
 import { DEFAULT_TOKEN_SCOPE } from './banner';
+import { localScopes, TOKEN_COMMAND_REDIRECT_URI } from './issuer';
+import { SignInError, signInUser } from './user-sign-in';
 import { loadDotenv, requireNode22 } from './env';
 import { runningStacks, type StackState } from './stack-state';
 
 const USAGE = `Usage: npm run -s token -- [--scope "ReadOnly AccessAll"] [--private-key key.json]
                               [--client-id ID] [--client-secret SECRET] [--issuer URL]
+       npm run -s token -- --user alice [--scope "openid ReadOnly"]
 
 Requests an access token with the client credentials grant and prints only the token.
-  --scope         scopes, space-separated or repeated (default: ${DEFAULT_TOKEN_SCOPE})
+  --scope         scopes, space-separated or repeated (default: ${DEFAULT_TOKEN_SCOPE}; for --user,
+                  openid profile email and every scope the local issuer knows)
+  --user          a user's token instead: signs in as this dev user of the local issuer with the
+                  authorization code flow and PKCE, as the demo app does
   --private-key   authenticate with private_key_jwt, signing the client assertion with this
                   private key (a JWK as Okta's Admin Console shows it, or a PEM file)
   --client-id     default: OKTA_CLIENT_ID, or the local dev client while \`npm start\` runs
@@ -24,11 +30,14 @@ Requests an access token with the client credentials grant and prints only the t
 
 class UsageError extends Error {}
 
+/** What a user's token asks for by default: the OIDC scopes and every API scope (policy trims them). */
+const userScope = () => ['openid', 'profile', 'email', ...localScopes()].join(' ');
+
 interface Request {
   issuer: string;
   clientId: string;
   scope: string;
-  auth: { secret: string } | { privateKeyFile: string };
+  auth: { secret: string } | { privateKeyFile: string } | { user: string; password: string };
 }
 
 function resolveRequest(argv: string[]): Request {
@@ -40,6 +49,7 @@ function resolveRequest(argv: string[]): Request {
       'client-id': { type: 'string' },
       'client-secret': { type: 'string' },
       issuer: { type: 'string' },
+      user: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -51,6 +61,29 @@ function resolveRequest(argv: string[]): Request {
   const configured = values.issuer ?? env.OKTA_ISSUER?.trim();
   const local = configured ? undefined : pickStack(env);
   const issuer = configured ? parseIssuer(configured) : (local?.issuer as string);
+  const requestedScope = values.scope?.join(' ').split(/\s+/).filter(Boolean).join(' ');
+  if (values.user !== undefined) {
+    if (!local) {
+      throw new UsageError(
+        "--user signs in at the local issuer's dev sign-in page; with OKTA_ISSUER, sign in from the demo app (npm start) instead.",
+      );
+    }
+    if (
+      !local.users.logins.some(
+        (login) => login === values.user || login.startsWith(`${values.user}@`),
+      )
+    ) {
+      throw new UsageError(
+        `No dev user ${values.user}: the local issuer has ${local.users.logins.join(', ')}.`,
+      );
+    }
+    return {
+      issuer,
+      clientId: local.spaClient.id,
+      scope: requestedScope || userScope(),
+      auth: { user: values.user, password: local.users.password },
+    };
+  }
   const privateKeyFile = values['private-key'];
   const clientId =
     values['client-id'] ??
@@ -61,8 +94,7 @@ function resolveRequest(argv: string[]): Request {
       'No client id: pass --client-id or set OKTA_CLIENT_ID (your API Services app).',
     );
   }
-  const scope =
-    values.scope?.join(' ').split(/\s+/).filter(Boolean).join(' ') || DEFAULT_TOKEN_SCOPE;
+  const scope = requestedScope || DEFAULT_TOKEN_SCOPE;
   if (privateKeyFile) return { issuer, clientId, scope, auth: { privateKeyFile } };
 
   const secret = values['client-secret'] ?? env.OKTA_CLIENT_SECRET ?? local?.client.secret;
@@ -112,6 +144,7 @@ function pickStack(env: NodeJS.ProcessEnv): StackState {
 
 async function clientAuth(request: Request): Promise<oidc.ClientAuth> {
   if ('secret' in request.auth) return oidc.ClientSecretBasic(request.auth.secret);
+  if (!('privateKeyFile' in request.auth)) return oidc.None();
   const jwk = readPrivateJwk(request.auth.privateKeyFile);
   const key = await webcrypto.subtle.importKey(
     'jwk',
@@ -143,6 +176,17 @@ function readPrivateJwk(file: string): webcrypto.JsonWebKey & { kid?: string } {
 }
 
 async function requestToken(request: Request): Promise<string> {
+  if ('user' in request.auth) {
+    const tokens = await signInUser({
+      issuer: request.issuer,
+      clientId: request.clientId,
+      redirectUri: TOKEN_COMMAND_REDIRECT_URI,
+      username: request.auth.user,
+      password: request.auth.password,
+      scope: request.scope,
+    });
+    return tokens.access_token;
+  }
   const insecure =
     new URL(request.issuer).protocol === 'http:' &&
     isLoopbackHost(new URL(request.issuer).hostname);
@@ -176,7 +220,7 @@ function describe(error: unknown, issuer?: string): string {
     const params = error.cause[0]?.parameters;
     return `${params?.error ?? 'unauthorized'}${params?.error_description ? `: ${params.error_description}` : ''} (HTTP ${error.status})`;
   }
-  if (error instanceof UsageError) return error.message;
+  if (error instanceof UsageError || error instanceof SignInError) return error.message;
   const code = networkErrorCode(error);
   if (code)
     return `cannot reach the issuer at ${issuer} (${code}). Is it running, and is the URL right?`;

@@ -130,6 +130,20 @@ it('whoami answers 200 for the private_key_jwt client too', async () => {
   expect(await response.json()).toMatchObject({ cid: 'local-dev-client-jwt' });
 });
 
+it("a dev user's token (npm run token -- --user alice): whoami shows their uid and login", async () => {
+  expect(stack.output()).toMatch(/Dev users\s+alice@example\.com, bob@example\.com, password \S+/);
+  const response = await get('/api/whoami', {
+    Authorization: `Bearer ${await token('--user', 'alice')}`,
+  });
+  expect(response.status).toBe(200);
+  expect(await response.json()).toMatchObject({
+    sub: 'alice@example.com',
+    uid: expect.stringMatching(/^00u\w{17}$/),
+    cid: 'local-spa-client',
+    scopes: ['openid', 'profile', 'email', 'AccessAll', 'ReadOnly'],
+  });
+});
+
 it('whoami answers 401 with a wrong-audience or a tampered token', async () => {
   const wrongAudience = await requestToken(
     printed.issuer,

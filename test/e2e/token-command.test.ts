@@ -145,3 +145,29 @@ describe("failures: the server's error on stderr, nothing on stdout, a non-zero 
     expect(result.stderr).toContain(`token: cannot reach the issuer at ${closed}`);
   });
 });
+
+describe('--user: a dev user signs in with code + PKCE, as the demo app does', () => {
+  it("prints the user's access token", async () => {
+    const result = await token(['--user', 'alice']);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(decodePayload(result.stdout)).toMatchObject({
+      sub: 'alice@example.com',
+      uid: expect.stringMatching(/^00u/),
+      cid: issuer.spaClient.id,
+      scp: ['openid', 'profile', 'email', 'AccessAll', 'ReadOnly'],
+    });
+  });
+
+  it('takes --scope, and a user gets only what their policy allows', async () => {
+    const result = await token(['--user', 'bob', '--scope', 'openid AccessAll ReadOnly']);
+    expect(decodePayload(result.stdout).scp).toEqual(['openid', 'ReadOnly']);
+  });
+
+  it('names the dev users when the user is unknown', async () => {
+    const result = await token(['--user', 'mallory']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'token: No dev user mallory: the local issuer has alice@example.com, bob@example.com.\n',
+    );
+  });
+});
