@@ -17,6 +17,8 @@ export interface BannerOptions {
   hasOktaClient: boolean;
   /** The local private_key_jwt client's key file. */
   keyFile?: string;
+  /** The demo app, when it runs. */
+  spaUrl?: string;
 }
 
 export function banner(options: BannerOptions): string {
@@ -41,6 +43,11 @@ export function banner(options: BannerOptions): string {
     `  Issuer      ${issuer?.issuer ?? options.oktaIssuer}`,
     `  Audience    ${issuer?.audience ?? options.audience ?? 'api://default'}`,
   ];
+  lines.push(
+    options.spaUrl
+      ? `  Demo app    ${options.spaUrl} (sign in, then call the API from the browser)`
+      : '  Demo app    set OKTA_SPA_CLIENT_ID (your Okta SPA app integration) to serve it.',
+  );
   if (issuer) {
     lines.push(
       `  Client ID   ${issuer.client.id}`,

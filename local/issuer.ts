@@ -160,8 +160,26 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
   const answerUserinfo = userinfo(issuer, [publicPart(signingKey)], users);
   const discovery = (kind: 'oauth' | 'openid') =>
     JSON.stringify(oktaDiscovery({ issuer, scopes, kind }));
+  // Okta answers CORS for its Trusted Origins: here, the demo app's.
+  const trustedOrigins = new Set(spaClient.redirectUris.map((uri) => new URL(uri).origin));
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const path = req.url?.split('?')[0];
+    const origin = req.headers.origin;
+    if (origin && trustedOrigins.has(origin)) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('access-control-allow-credentials', 'true');
+      res.setHeader('vary', 'Origin');
+      if (req.method === 'OPTIONS') {
+        res
+          .writeHead(204, {
+            'access-control-allow-methods': 'GET, POST, OPTIONS',
+            'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '',
+            'access-control-max-age': '600',
+          })
+          .end();
+        return;
+      }
+    }
     // Okta serves its metadata under both names, each in its own shape.
     if (path === `${LOCAL_AUTH_SERVER_PATH}/.well-known/oauth-authorization-server`) {
       res.writeHead(200, { 'content-type': 'application/json' }).end(discovery('oauth'));

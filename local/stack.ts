@@ -12,6 +12,8 @@ export interface StackOptions {
   apiPort: number;
   /** Start a local issuer on this port; leave out to use OKTA_ISSUER from `env`. */
   issuerPort?: number;
+  /** The demo app's origin: the local issuer's SPA client may send users back there. */
+  spaOrigin?: string;
   env: NodeJS.ProcessEnv;
   /** Where serverless offline's output goes, line by line. */
   output?: (line: string, stream: 'stdout' | 'stderr') => void;
@@ -40,7 +42,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const issuer =
     options.issuerPort === undefined
       ? undefined
-      : await startLocalIssuer(issuerOptionsFromEnv(env, options.issuerPort));
+      : await startLocalIssuer({
+          ...issuerOptionsFromEnv(env, options.issuerPort),
+          spaRedirectUris: options.spaOrigin ? [`${options.spaOrigin}/login/callback`] : [],
+        });
   const [offlinePort, lambdaPort] = [await freePort(), await freePort()];
   const work = mkdtempSync(join(tmpdir(), 'okta-api-gateway-'));
   const descriptionFile = join(work, 'gateway.json');

@@ -13,6 +13,7 @@ import { resolveSettings } from '../settings';
 import { banner } from './banner';
 import { loadDotenv, requireNode22 } from './env';
 import { portFromEnv, portIsFree } from './ports';
+import { startSpa } from './spa-server';
 import { startStack } from './stack';
 import { removeStackState, runningStacks, writeStackState } from './stack-state';
 
@@ -27,11 +28,13 @@ async function main(): Promise<void> {
 
   const apiPort = portFromEnv('API_PORT', 3000);
   const issuerPort = useOkta ? undefined : portFromEnv('ISSUER_PORT', 4000);
-  await checkPortsFree(apiPort, issuerPort);
+  const spaPort = portFromEnv('SPA_PORT', 8080);
+  await checkPortsFree(apiPort, issuerPort, spaPort);
 
   const stack = await startStack({
     apiPort,
     issuerPort,
+    spaOrigin: `http://localhost:${spaPort}`,
     env: process.env,
     output: (line, stream) => process[stream].write(`${line}\n`),
   });
@@ -41,6 +44,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     removeStackState();
+    if (spa) await spa.close();
     await stack.stop();
     process.exit(code);
   };
@@ -54,6 +58,16 @@ async function main(): Promise<void> {
   });
 
   const { apiUrl, issuer } = stack;
+  // The demo app signs users in at the local issuer, or at your Okta org with your SPA app.
+  const spaClientId = issuer?.spaClient.id ?? process.env.OKTA_SPA_CLIENT_ID?.trim();
+  const spa =
+    spaClientId &&
+    (await startSpa(spaPort, {
+      issuer: issuer?.issuer ?? (resolveSettings(process.env).oktaIssuer as string),
+      clientId: spaClientId,
+      apiUrl,
+      scopes: ['openid', 'profile', 'email', ...table.scopes],
+    }));
   const state = issuer && writeStackState(issuer, apiUrl, apiPort);
   console.log(
     banner({
@@ -64,15 +78,21 @@ async function main(): Promise<void> {
       audience: process.env.OKTA_AUDIENCE,
       hasOktaClient: Boolean(process.env.OKTA_CLIENT_ID),
       keyFile: state?.jwtClient.keyFile,
+      spaUrl: spa ? spa.url : undefined,
     }),
   );
 }
 
 /** A taken port is named with its fix: the stack already on it (and its pid), or another program. */
-async function checkPortsFree(apiPort: number, issuerPort: number | undefined): Promise<void> {
+async function checkPortsFree(
+  apiPort: number,
+  issuerPort: number | undefined,
+  spaPort: number,
+): Promise<void> {
   const ports = [
     ['API_PORT', apiPort, 'localhost'],
     ['ISSUER_PORT', issuerPort, '127.0.0.1'],
+    ['SPA_PORT', spaPort, 'localhost'],
   ] as const;
   for (const [name, port, host] of ports) {
     if (port === undefined || (await portIsFree(port, host))) continue;
@@ -80,7 +100,7 @@ async function checkPortsFree(apiPort: number, issuerPort: number | undefined): 
     throw new ConfigError(
       owner
         ? `${name} ${port} is taken by a local stack already running (pid ${owner.pid}, ${owner.apiUrl || owner.issuer}). ` +
-            `Use that one, or start another on free ports: API_PORT=${apiPort + 1} ISSUER_PORT=${(issuerPort ?? 4000) + 1} npm start.`
+            `Use that one, or start another on free ports: API_PORT=${apiPort + 1} ISSUER_PORT=${(issuerPort ?? 4000) + 1} SPA_PORT=${spaPort + 1} npm start.`
         : `${name} ${port} is in use by another program. Set ${name} to a free port, e.g. ${name}=${port + 1} npm start.`,
     );
   }

@@ -82,7 +82,7 @@ it('a third npm start on taken ports names the stack there and how to start anot
   expect(result.code).toBe(1);
   expect(result.stderr.trim()).toMatch(
     new RegExp(
-      `^npm start: API_PORT ${a.env.API_PORT} is taken by a local stack already running \\(pid ${pidOf(a)}, http://localhost:${a.env.API_PORT}\\)\\. .*API_PORT=\\d+ ISSUER_PORT=\\d+ npm start\\.$`,
+      `^npm start: API_PORT ${a.env.API_PORT} is taken by a local stack already running \\(pid ${pidOf(a)}, http://localhost:${a.env.API_PORT}\\)\\. .*API_PORT=\\d+ ISSUER_PORT=\\d+ SPA_PORT=\\d+ npm start\\.$`,
     ),
   );
 });

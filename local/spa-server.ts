@@ -1,0 +1,56 @@
+/** `npm start`'s demo app: bundled with esbuild at start, served on its own origin. */
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+export interface SpaConfig {
+  issuer: string;
+  clientId: string;
+  apiUrl: string;
+  scopes: string[];
+}
+
+export interface SpaServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startSpa(port: number, config: SpaConfig): Promise<SpaServer> {
+  const bundled = await build({
+    entryPoints: [join(__dirname, 'spa/app.ts')],
+    bundle: true,
+    minify: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+  });
+  const script = bundled.outputFiles[0]?.contents as Uint8Array;
+  const page = readFileSync(join(__dirname, 'spa/index.html'));
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/app.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+    } else if (path === '/config.json') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(config));
+    } else {
+      // Every other path is the app (its /login/callback included).
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, 'localhost', () => resolve());
+  });
+  return {
+    url: `http://localhost:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,100 @@
+import type { Browser, Page } from 'playwright-core';
+import { freePort } from '../../local/ports';
+import { describeWithChromium, launchChromium } from '../fixtures/browser';
+import { startLocalStack } from '../fixtures/local-stack';
+import { isolatedEnv, type Running } from '../fixtures/processes';
+
+// The demo app as a user uses it: sign in with Okta's browser SDK (authorization code + PKCE)
+// at the local issuer, then call the API from the page. The same app on an origin that is not in
+// CORS_ORIGINS is refused every response by the browser.
+describeWithChromium('the demo app in a browser', () => {
+  let browser: Browser;
+  let stack: Running;
+  let app: string;
+  let password: string;
+
+  beforeAll(async () => {
+    const spaPort = await freePort();
+    app = `http://localhost:${spaPort}`;
+    const env = isolatedEnv({
+      API_PORT: String(await freePort()),
+      ISSUER_PORT: String(await freePort()),
+      SPA_PORT: String(spaPort),
+      CORS_ORIGINS: app,
+    });
+    stack = await startLocalStack(env);
+    expect(stack.output()).toContain(`Demo app    ${app}`);
+    password = /Dev users .*, password (\S+)/.exec(stack.output())?.[1] as string;
+    browser = await launchChromium();
+  }, 150_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  async function signIn(username: string): Promise<Page> {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(app);
+    await page.click('#sign-in');
+    await page.waitForURL(/\/oauth2\/default\/signin\//);
+    await page.fill('input[name=username]', username);
+    await page.fill('input[name=password]', password);
+    await page.click('button[type=submit]');
+    await page.waitForSelector(`text=Signed in as ${username}@example.com`);
+    return page;
+  }
+
+  /** Presses a route's button and reads what the page shows: the status (or "blocked") and body. */
+  async function call(page: Page, path: string): Promise<{ status: string; text: string }> {
+    await page.evaluate(() => {
+      delete (document.getElementById('result') as HTMLElement).dataset.status;
+    });
+    await page.click(`button[data-path="${path}"]`);
+    const result = page.locator('#result[data-status]');
+    await result.waitFor();
+    return {
+      status: (await result.getAttribute('data-status')) as string,
+      text: await result.innerText(),
+    };
+  }
+
+  it('alice signs in; hello, whoami (with her uid) and messages answer 200', async () => {
+    const page = await signIn('alice');
+    expect(await call(page, '/api/hello')).toMatchObject({ status: '200' });
+    const whoami = await call(page, '/api/whoami');
+    expect(whoami.status).toBe('200');
+    expect(whoami.text).toMatch(/"sub":"alice@example\.com"/);
+    expect(whoami.text).toMatch(/"uid":"00u\w{17}"/);
+    expect(await call(page, '/api/messages')).toMatchObject({ status: '200' });
+    await page.context().close();
+  });
+
+  it('bob, who may only read, gets messages and a 403 from whoami', async () => {
+    const page = await signIn('bob');
+    expect(await call(page, '/api/messages')).toMatchObject({ status: '200' });
+    expect(await call(page, '/api/whoami')).toMatchObject({ status: '403' });
+    await page.context().close();
+  });
+
+  it('a wrong password stays on the sign-in page: "Unable to sign in"', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(app);
+    await page.click('#sign-in');
+    await page.waitForURL(/\/signin\//);
+    await page.fill('input[name=username]', 'alice');
+    await page.fill('input[name=password]', 'not the password');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('text=Unable to sign in');
+    await page.context().close();
+  });
+
+  it('the same app from an origin not in CORS_ORIGINS gets no response from the API', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(app.replace('localhost', '127.0.0.1'));
+    for (const path of ['/api/hello', '/api/whoami', '/api/messages']) {
+      expect(await call(page, path)).toMatchObject({ status: 'blocked' });
+    }
+    await page.context().close();
+  });
+});
