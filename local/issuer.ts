@@ -143,6 +143,13 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
     await next();
     const oidcCtx = ctx as KoaContextWithOIDC;
     if (oidcCtx.oidc?.route === 'token' && ctx.status >= 400) oktaTokenError(oidcCtx);
+    // Okta answers 200 to revoking a JWT access token (it only stops introspection saying active).
+    const body = ctx.body as { error?: string } | undefined;
+    if (oidcCtx.oidc?.route === 'revocation' && body?.error === 'unsupported_token_type') {
+      ctx.status = 200;
+      ctx.body = '';
+      ctx.type = 'text/plain';
+    }
     // Errors sent back to the app's redirect URI, in Okta's words.
     const location = String(ctx.response.get('location') ?? '');
     if (oidcCtx.oidc?.route === 'authorization' && location.includes('error=')) {
@@ -189,7 +196,10 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
       res.writeHead(200, { 'content-type': 'application/json' }).end(discovery('openid'));
       return;
     }
-    if (path === `${LOCAL_AUTH_SERVER_PATH}/v1/token`) {
+    if (
+      path === `${LOCAL_AUTH_SERVER_PATH}/v1/token` ||
+      path === `${LOCAL_AUTH_SERVER_PATH}/v1/revoke`
+    ) {
       void acceptClientSecretPost(req).then((refused) => {
         if (refused) {
           const { status, ...body } = refused;
@@ -321,6 +331,9 @@ function configuration(
     },
     features: {
       devInteractions: { enabled: false },
+      // The SDKs revoke tokens on sign-out. As at Okta, a revoked JWT access token still verifies
+      // locally until it expires: it is introspection that would say otherwise.
+      revocation: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         // Okta signs out and redirects at once: no confirmation page.
@@ -353,6 +366,7 @@ function configuration(
       jwks: '/v1/keys',
       userinfo: '/v1/userinfo',
       end_session: '/v1/logout',
+      revocation: '/v1/revoke',
     },
     ttl: {
       ClientCredentials: TOKEN_TTL_SECONDS,

@@ -27,6 +27,13 @@ export async function acceptClientSecretPost(req: IncomingMessage): Promise<Okta
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const form = new URLSearchParams(Buffer.concat(chunks).toString());
+  // Okta's SDKs name a public client in Basic auth with no secret ("Basic base64(clientId)").
+  const basic = /^Basic (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  const decoded = basic ? Buffer.from(basic, 'base64').toString() : undefined;
+  if (decoded !== undefined && !decoded.includes(':')) {
+    delete req.headers.authorization;
+    form.set('client_id', decoded);
+  }
   const secret = form.get('client_secret');
   if (secret !== null) {
     if (req.headers.authorization || form.has('client_assertion')) {
@@ -144,6 +151,7 @@ export function oktaDiscovery({ issuer, scopes, kind }: DiscoveryOptions): Recor
     userinfo_endpoint: `${issuer}/v1/userinfo`,
     jwks_uri: `${issuer}/v1/keys`,
     end_session_endpoint: `${issuer}/v1/logout`,
+    revocation_endpoint: `${issuer}/v1/revoke`,
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     grant_types_supported: [

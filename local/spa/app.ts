@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   $('sign-in').hidden = signedIn;
   $('sign-out').hidden = !signedIn;
   $('sign-in').onclick = () => void auth.signInWithRedirect();
-  $('sign-out').onclick = () => void auth.signOut();
+  $('sign-out').onclick = () => void auth.signOut({ clearTokensBeforeRedirect: true });
 
   for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-path]')) {
     button.onclick = async () => {

@@ -67,6 +67,11 @@ describeWithChromium('the demo app in a browser', () => {
     expect(whoami.text).toMatch(/"sub":"alice@example\.com"/);
     expect(whoami.text).toMatch(/"uid":"00u\w{17}"/);
     expect(await call(page, '/api/messages')).toMatchObject({ status: '200' });
+    // Signing out ends the session at the issuer and comes back to the app, signed out.
+    await page.click('#sign-out');
+    await page.waitForSelector('text=Not signed in.');
+    expect(new URL(page.url()).origin).toBe(app);
+    expect(await call(page, '/api/whoami')).toMatchObject({ status: '401' });
     await page.context().close();
   });
 

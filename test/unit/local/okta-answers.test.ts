@@ -142,6 +142,7 @@ describe('discovery', () => {
         token_endpoint: `${issuer.issuer}/v1/token`,
         userinfo_endpoint: `${issuer.issuer}/v1/userinfo`,
         end_session_endpoint: `${issuer.issuer}/v1/logout`,
+        revocation_endpoint: `${issuer.issuer}/v1/revoke`,
         jwks_uri: `${issuer.issuer}/v1/keys`,
         response_types_supported: ['code'],
         code_challenge_methods_supported: ['S256'],
@@ -153,11 +154,7 @@ describe('discovery', () => {
           'none',
         ],
       });
-      for (const absent of [
-        'introspection_endpoint',
-        'revocation_endpoint',
-        'registration_endpoint',
-      ]) {
+      for (const absent of ['introspection_endpoint', 'registration_endpoint']) {
         expect(doc).not.toHaveProperty(absent);
       }
     }
@@ -175,7 +172,7 @@ describe('discovery', () => {
       (await tokenRequest({ grant_type: 'client_credentials', scope: 'AccessAll' }, withSecret()))
         .status,
     ).toBe(200);
-    for (const path of ['/v1/introspect', '/v1/revoke']) {
+    for (const path of ['/v1/introspect', '/v1/clients']) {
       const response = await fetch(`${issuer.issuer}${path}`, { method: 'POST' });
       expect(response.status).toBe(404);
       expect(await response.json()).toMatchObject({ errorCode: 'E0000022' });
