@@ -14,8 +14,10 @@ it('uses the configured issuer and starts none of its own', async () => {
     OKTA_ISSUER: okta.issuer,
     OKTA_CLIENT_ID: okta.client.id,
     OKTA_CLIENT_SECRET: okta.client.secret,
+    OKTA_SPA_CLIENT_ID: 'my-spa-app',
     API_PORT: String(await freePort()),
     ISSUER_PORT: String(issuerPort),
+    SPA_PORT: String(await freePort()),
   });
   const stack = await startLocalStack(env);
   try {
@@ -31,6 +33,16 @@ it('uses the configured issuer and starts none of its own', async () => {
     });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ issuer: okta.issuer, cid: okta.client.id });
+
+    // The demo app, unchanged, pointed at that org and its SPA app integration.
+    expect(stack.output()).toContain(`Demo app    http://localhost:${env.SPA_PORT}`);
+    const config = await fetch(`http://localhost:${env.SPA_PORT}/config.json`);
+    expect(await config.json()).toEqual({
+      issuer: okta.issuer,
+      clientId: 'my-spa-app',
+      apiUrl: `http://localhost:${env.API_PORT}`,
+      scopes: ['openid', 'profile', 'email', 'AccessAll', 'ReadOnly'],
+    });
   } finally {
     await stack.stop();
     await okta.stop();
