@@ -109,6 +109,31 @@ describe('with one allowed origin', () => {
     });
   });
 
+  it('deploys the stage only once every gateway response exists, so the first deploy has their headers', () => {
+    const deployments = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::ApiGateway::Deployment',
+    );
+    const responses = Object.keys(resources).filter(
+      (id) => resources[id]?.Type === 'AWS::ApiGateway::GatewayResponse',
+    );
+    expect(deployments).toHaveLength(1);
+    expect(responses).toHaveLength(4);
+    expect((deployments[0] as unknown as { DependsOn: string[] }).DependsOn).toEqual(
+      expect.arrayContaining(responses),
+    );
+  });
+
+  it('blocks public access to the deployment bucket', () => {
+    expect(resources.ServerlessDeploymentBucket?.Properties.PublicAccessBlockConfiguration).toEqual(
+      {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    );
+  });
+
   it('runs Node.js 22 and gives the authorizer its validated settings', () => {
     const functions = ofType('AWS::Lambda::Function');
     expect(functions).toHaveLength(4);
