@@ -27,5 +27,10 @@ module.exports = () => {
     gatewayResponseOrigin: gatewayResponseOrigin(settings.corsOrigins),
     authorizerCacheTtl: settings.authorizerCacheTtl,
     logLevel: settings.logLevel,
+    logRetentionDays: settings.logRetentionDays,
+    alarmActions: [settings.alarmTopicArn ?? { Ref: 'AlarmTopic' }],
+    alarmEmail: settings.alarmEmail,
+    alarm5xxThreshold: settings.alarm5xxThreshold,
+    alarm401Threshold: settings.alarm401Threshold,
   };
 };

@@ -14,6 +14,12 @@ import { parseOrigins } from './handlers/cors-origins';
 const MAX_TTL = 3600;
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'];
 
+/** The retention periods CloudWatch Logs accepts, in days. */
+const RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+];
+
 export interface Settings {
   /** Undefined when `npm start` runs the local issuer. */
   oktaIssuer?: string;
@@ -21,6 +27,12 @@ export interface Settings {
   corsOrigins: string[];
   authorizerCacheTtl: number;
   logLevel: string;
+  logRetentionDays: number;
+  /** Where alarms go: ALARM_TOPIC_ARN, or the stack's own topic (ALARM_EMAIL subscribed to it, if set). */
+  alarmTopicArn?: string;
+  alarmEmail: string;
+  alarm5xxThreshold: number;
+  alarm401Threshold: number;
 }
 
 export function resolveSettings(
@@ -34,7 +46,51 @@ export function resolveSettings(
     corsOrigins: parseOrigins(env.CORS_ORIGINS),
     authorizerCacheTtl: authorizerCacheTtl(env.AUTHORIZER_CACHE_TTL),
     logLevel: logLevel(env.LOG_LEVEL),
+    logRetentionDays: retentionDays(env.LOG_RETENTION_DAYS),
+    alarmTopicArn: topicArn(env.ALARM_TOPIC_ARN),
+    alarmEmail: email(env.ALARM_EMAIL),
+    alarm5xxThreshold: count('ALARM_5XX_THRESHOLD', env.ALARM_5XX_THRESHOLD, 5),
+    alarm401Threshold: count('ALARM_401_THRESHOLD', env.ALARM_401_THRESHOLD, 100),
   };
+}
+
+function retentionDays(raw = '90'): number {
+  const days = Number(raw.trim());
+  if (!RETENTION_DAYS.includes(days)) {
+    throw new ConfigError(
+      `LOG_RETENTION_DAYS must be one of CloudWatch Logs' periods (${RETENTION_DAYS.join(', ')}), not ${JSON.stringify(raw)}.`,
+    );
+  }
+  return days;
+}
+
+function topicArn(raw: string | undefined): string | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  if (!/^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/.test(value)) {
+    throw new ConfigError(
+      `ALARM_TOPIC_ARN must be an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:alarms, not ${JSON.stringify(raw)}.`,
+    );
+  }
+  return value;
+}
+
+function email(raw: string | undefined): string {
+  const value = raw?.trim() ?? '';
+  if (value && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) {
+    throw new ConfigError(
+      `ALARM_EMAIL must be an email address, such as ops@example.com, not ${JSON.stringify(raw)}.`,
+    );
+  }
+  return value;
+}
+
+function count(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || !raw.trim()) return fallback;
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1) {
+    throw new ConfigError(`${name} must be a whole number from 1, not ${JSON.stringify(raw)}.`);
+  }
+  return Number(raw);
 }
 
 export function authorizerCacheTtl(raw = '300'): number {

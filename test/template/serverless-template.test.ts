@@ -136,7 +136,13 @@ describe('with one allowed origin', () => {
 
   it('runs Node.js 22 and gives the authorizer its validated settings', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions).toHaveLength(4);
+    // Ours, and the framework's custom resource that gives API Gateway its CloudWatch role for the
+    // access logs (once per account and region, at deploy).
+    expect(functions.map((fn) => fn.FunctionName).sort()).toEqual(
+      ['authorizer', 'custom-resource-apigw-cw-role', 'hello', 'messages', 'whoami'].map(
+        (name) => `okta-serverless-api-prod-${name}`,
+      ),
+    );
     for (const fn of functions) expect(fn.Runtime).toBe('nodejs22.x');
     const authorizer = resources.AuthorizerLambdaFunction?.Properties;
     expect(authorizer?.Environment.Variables).toMatchObject({
@@ -177,6 +183,9 @@ describe('a misconfiguration stops `serverless package` with the fix in the mess
       { OKTA_ISSUER: ISSUER, CORS_ORIGINS: 'app.example.com' },
       /CORS_ORIGINS has "app.example.com", which is not an origin/,
     ],
+    [{ OKTA_ISSUER: ISSUER, LOG_RETENTION_DAYS: '10' }, /LOG_RETENTION_DAYS must be one of/],
+    [{ OKTA_ISSUER: ISSUER, ALARM_EMAIL: 'ops' }, /ALARM_EMAIL must be an email address/],
+    [{ OKTA_ISSUER: ISSUER, ALARM_TOPIC_ARN: 'ops' }, /ALARM_TOPIC_ARN must be an SNS topic ARN/],
     [
       { OKTA_ISSUER: ISSUER, OKTA_REQUIRED_SCOPES: 'AccessAll' },
       /OKTA_REQUIRED_SCOPES is no longer used: each route's scopes are in routes.ts/,
@@ -198,6 +207,129 @@ describe('a misconfiguration stops `serverless package` with the fix in the mess
     },
     60_000,
   );
+});
+
+describe('operating it: logs, metrics, alarms', () => {
+  let resources: Resources;
+  const ofType = (type: string) =>
+    Object.fromEntries(Object.entries(resources).filter(([, r]) => r.Type === type));
+
+  beforeAll(async () => {
+    resources = (await packageFor({ OKTA_ISSUER: ISSUER })).resources;
+  }, 120_000);
+
+  it('writes one JSON access-log line per request with every field, and no header or token', async () => {
+    const config = await project.print({ OKTA_ISSUER: ISSUER });
+    const restApi = config.provider.logs.restApi;
+    expect(restApi).toMatchObject({
+      accessLogging: true,
+      executionLogging: false,
+      fullExecutionData: false,
+    });
+    const line = JSON.parse(restApi.format.replace(/\$context\.[\w.]+/g, 'x')) as Record<
+      string,
+      string
+    >;
+    expect(Object.keys(line).sort()).toEqual(
+      [
+        'authorizerError',
+        'authorizerLatency',
+        'authorizerStatus',
+        'integrationLatency',
+        'method',
+        'principalId',
+        'requestId',
+        'resourcePath',
+        'responseLength',
+        'sourceIp',
+        'status',
+        'time',
+      ].sort(),
+    );
+    expect(restApi.format).not.toMatch(/header|Authorization|token|\$input|claims/i);
+  });
+
+  it('keeps the decision and access logs, in their own groups, after `serverless remove`', () => {
+    for (const id of ['AuthorizerLogGroup', 'ApiGatewayLogGroup']) {
+      expect(resources[id]).toMatchObject({
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: { RetentionInDays: 90 },
+      });
+    }
+    expect(resources.ApiGatewayLogGroup?.Properties.LogGroupName).toBe(
+      '/aws/api-gateway/okta-serverless-api-prod',
+    );
+  });
+
+  it('counts decisions by outcome and reason, and in total, in the service and stage namespace', () => {
+    const filters = Object.values(ofType('AWS::Logs::MetricFilter')).map((r) => ({
+      pattern: r.Properties.FilterPattern,
+      group: r.Properties.LogGroupName,
+      ...r.Properties.MetricTransformations[0],
+    }));
+    const expected = (outcome: string, name: string, byReason: boolean) => ({
+      pattern: `{ ($.message = "authorization decision") && ($.outcome = "${outcome}") }`,
+      group: { Ref: 'AuthorizerLogGroup' },
+      MetricNamespace: 'okta-serverless-api/prod',
+      MetricName: name,
+      MetricValue: '1',
+      Unit: 'Count',
+      ...(byReason && { Dimensions: [{ Key: 'Reason', Value: '$.reason' }] }),
+    });
+    expect(filters).toEqual([
+      expected('unauthorized', 'Unauthorized', true),
+      expected('unauthorized', 'UnauthorizedTotal', false),
+      expected('deny', 'Denied', true),
+      expected('deny', 'DeniedTotal', false),
+      expected('error', 'AuthorizerErrors', true),
+      expected('error', 'AuthorizerErrorsTotal', false),
+    ]);
+  });
+
+  it('alarms when the authorizer cannot decide, on API 5XX and on a surge of 401s, to the alarm topic', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm');
+    expect(alarms.AlarmAuthorizerCouldNotDecide?.Properties).toMatchObject({
+      MetricName: 'AuthorizerErrorsTotal',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: 'AlarmTopic' }],
+    });
+    expect(alarms.AlarmApi5xx?.Properties).toMatchObject({
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5XXError',
+      Dimensions: [
+        { Name: 'ApiName', Value: 'okta-serverless-api-prod' },
+        { Name: 'Stage', Value: 'prod' },
+      ],
+      Threshold: 5,
+      AlarmActions: [{ Ref: 'AlarmTopic' }],
+    });
+    expect(alarms.AlarmUnauthorizedSurge?.Properties).toMatchObject({
+      MetricName: 'UnauthorizedTotal',
+      Threshold: 100,
+      AlarmActions: [{ Ref: 'AlarmTopic' }],
+    });
+    // Without ALARM_EMAIL the alarms still exist, and no one is subscribed.
+    expect(resources.AlarmEmailSubscription).toMatchObject({ Condition: 'HasAlarmEmail' });
+  });
+
+  it('subscribes ALARM_EMAIL, or sends to ALARM_TOPIC_ARN, with the thresholds set', async () => {
+    const withEmail = await project.package({
+      OKTA_ISSUER: ISSUER,
+      ALARM_EMAIL: 'ops@example.com',
+      ALARM_401_THRESHOLD: '250',
+    });
+    const tpl = JSON.parse(
+      JSON.stringify(withEmail.resources.AlarmEmailSubscription?.Properties),
+    ) as Record<string, unknown>;
+    expect(tpl).toMatchObject({ Protocol: 'email', Endpoint: 'ops@example.com' });
+    expect(withEmail.resources.AlarmUnauthorizedSurge?.Properties.Threshold).toBe(250);
+    const arn = 'arn:aws:sns:us-east-1:123456789012:ops-alarms';
+    const withTopic = await project.package({ OKTA_ISSUER: ISSUER, ALARM_TOPIC_ARN: arn });
+    expect(withTopic.resources.AlarmApi5xx?.Properties.AlarmActions).toEqual([arn]);
+  }, 120_000);
 });
 
 describe('the route table and the wiring', () => {
