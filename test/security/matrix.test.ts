@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import yaml from 'js-yaml';
 import { join } from 'node:path';
 import { exportJWK } from 'jose';
 import { satisfies } from '../../authorizer/access';
@@ -9,7 +10,7 @@ import { methodArn } from '../fixtures/iam';
 import { type JwksServer, startJwksServer } from '../../testkit/jwks-server';
 import { captureLogs, type CapturedLogs } from '../fixtures/logs';
 import { ROOT } from '../fixtures/processes';
-import { decodePayload } from '../../testkit/tokens';
+import { decodePayload, oktaClaims, sign } from '../../testkit/tokens';
 import { MATRIX, type MatrixCase, type MatrixContext, matrixKeys } from './matrix';
 
 // Every case of the bad-input matrix through the authorizer handler, as API Gateway calls it.
@@ -85,6 +86,67 @@ it.each(MATRIX.map((c) => [c.name, c] as [string, MatrixCase]))(
     }
   },
 );
+
+describe("serverless.yml's metric filters, on the decision lines of this run", () => {
+  type Filter = { name: string; pattern: string; dimension?: string };
+  const filters: Filter[] = Object.values(
+    (
+      yaml.load(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as {
+        resources: { Resources: Record<string, { Type: string; Properties: Record<string, any> }> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+      }
+    ).resources.Resources,
+  )
+    .filter((r) => r.Type === 'AWS::Logs::MetricFilter')
+    .map((r) => ({
+      name: r.Properties.MetricTransformations[0].MetricName as string,
+      pattern: r.Properties.FilterPattern as string,
+      dimension: r.Properties.MetricTransformations[0].Dimensions?.[0]?.Value as string | undefined,
+    }));
+
+  /** CloudWatch Logs' JSON filter syntax, the part these patterns use: `{ ($.a = "x") && ... }`. */
+  function matches(pattern: string, line: Record<string, unknown>): boolean {
+    const terms = /^\{ (.+) \}$/.exec(pattern)?.[1]?.split(' && ') ?? [];
+    expect(terms.length).toBeGreaterThan(0);
+    return terms.every((term) => {
+      const [, field, value] = /^\(\$\.(\w+) = "([^"]*)"\)$/.exec(term) ?? [];
+      if (field === undefined) throw new Error(`cannot evaluate ${term}`);
+      return line[field] === value;
+    });
+  }
+
+  const METRICS: Record<string, string[]> = {
+    unauthorized: ['Unauthorized', 'UnauthorizedTotal'],
+    deny: ['Denied', 'DeniedTotal'],
+    error: ['AuthorizerErrors', 'AuthorizerErrorsTotal'],
+    allow: [],
+  };
+
+  it('counts each decision in exactly the metrics of its outcome, its reason as the dimension', async () => {
+    // A 500 too: a cold start whose issuer cannot be reached.
+    const unreachable = 'http://127.0.0.1:1/oauth2/default';
+    const down = coldStart({ OKTA_ISSUER: unreachable });
+    expect(
+      await answer(down, `Bearer ${await sign(oktaClaims(unreachable), ctx.trusted)}`),
+    ).toMatchObject({
+      status: 500,
+    });
+    const lines = logs.decisions();
+    expect(new Set(lines.map((l) => l.outcome))).toEqual(
+      new Set(['unauthorized', 'deny', 'allow', 'error']),
+    );
+    for (const line of lines) {
+      const counted = filters.filter((f) => matches(f.pattern, line));
+      expect({ line: line.reason, metrics: counted.map((f) => f.name) }).toEqual({
+        line: line.reason,
+        metrics: METRICS[line.outcome as string],
+      });
+      for (const filter of counted.filter((f) => f.dimension)) {
+        expect(filter.dimension).toBe('$.reason');
+        expect(typeof line.reason).toBe('string');
+      }
+    }
+  });
+});
 
 it('never logs a token, a signature, a client secret or a key', async () => {
   const text = logs.text();
