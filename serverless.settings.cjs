@@ -32,5 +32,10 @@ module.exports = () => {
     alarmEmail: settings.alarmEmail,
     alarm5xxThreshold: settings.alarm5xxThreshold,
     alarm401Threshold: settings.alarm401Threshold,
+    capacity: {
+      throttleRate: settings.throttleRate,
+      throttleBurst: settings.throttleBurst,
+      authorizerReservedConcurrency: settings.authorizerReservedConcurrency ?? 'off',
+    },
   };
 };

@@ -33,6 +33,11 @@ export interface Settings {
   alarmEmail: string;
   alarm5xxThreshold: number;
   alarm401Threshold: number;
+  /** Requests per second for the whole stage, and the burst above it. */
+  throttleRate: number;
+  throttleBurst: number;
+  /** Concurrency kept for the authorizer alone; undefined: none reserved. */
+  authorizerReservedConcurrency?: number;
 }
 
 export function resolveSettings(
@@ -51,6 +56,17 @@ export function resolveSettings(
     alarmEmail: email(env.ALARM_EMAIL),
     alarm5xxThreshold: count('ALARM_5XX_THRESHOLD', env.ALARM_5XX_THRESHOLD, 5),
     alarm401Threshold: count('ALARM_401_THRESHOLD', env.ALARM_401_THRESHOLD, 100),
+    throttleRate: count('API_THROTTLE_RATE', env.API_THROTTLE_RATE, 100),
+    throttleBurst: count('API_THROTTLE_BURST', env.API_THROTTLE_BURST, 200),
+    authorizerReservedConcurrency:
+      env.AUTHORIZER_RESERVED_CONCURRENCY?.trim().toLowerCase() === 'off'
+        ? undefined
+        : count(
+            'AUTHORIZER_RESERVED_CONCURRENCY',
+            env.AUTHORIZER_RESERVED_CONCURRENCY,
+            50,
+            ' (or off, to reserve none)',
+          ),
   };
 }
 
@@ -85,10 +101,12 @@ function email(raw: string | undefined): string {
   return value;
 }
 
-function count(name: string, raw: string | undefined, fallback: number): number {
+function count(name: string, raw: string | undefined, fallback: number, or = ''): number {
   if (raw === undefined || !raw.trim()) return fallback;
   if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1) {
-    throw new ConfigError(`${name} must be a whole number from 1, not ${JSON.stringify(raw)}.`);
+    throw new ConfigError(
+      `${name} must be a whole number from 1${or}, not ${JSON.stringify(raw)}.`,
+    );
   }
   return Number(raw);
 }

@@ -184,6 +184,14 @@ describe('a misconfiguration stops `serverless package` with the fix in the mess
       /CORS_ORIGINS has "app.example.com", which is not an origin/,
     ],
     [{ OKTA_ISSUER: ISSUER, LOG_RETENTION_DAYS: '10' }, /LOG_RETENTION_DAYS must be one of/],
+    [
+      { OKTA_ISSUER: ISSUER, API_THROTTLE_RATE: 'fast' },
+      /API_THROTTLE_RATE must be a whole number from 1/,
+    ],
+    [
+      { OKTA_ISSUER: ISSUER, AUTHORIZER_RESERVED_CONCURRENCY: '0' },
+      /AUTHORIZER_RESERVED_CONCURRENCY must be a whole number from 1 \(or off, to reserve none\)/,
+    ],
     [{ OKTA_ISSUER: ISSUER, ALARM_EMAIL: 'ops' }, /ALARM_EMAIL must be an email address/],
     [{ OKTA_ISSUER: ISSUER, ALARM_TOPIC_ARN: 'ops' }, /ALARM_TOPIC_ARN must be an SNS topic ARN/],
     [
@@ -314,6 +322,47 @@ describe('operating it: logs, metrics, alarms', () => {
     // Without ALARM_EMAIL the alarms still exist, and no one is subscribed.
     expect(resources.AlarmEmailSubscription).toMatchObject({ Condition: 'HasAlarmEmail' });
   });
+
+  it('throttles the stage and keeps concurrency for the authorizer, with safe defaults', () => {
+    const deployment = Object.values(resources).find(
+      (r) => r.Type === 'AWS::ApiGateway::Deployment',
+    );
+    expect(deployment?.Properties.StageDescription).toEqual({
+      ThrottlingRateLimit: 100,
+      ThrottlingBurstLimit: 200,
+    });
+    expect(resources.AuthorizerLambdaFunction?.Properties.ReservedConcurrentExecutions).toBe(50);
+    // The public and protected handlers share the rest of the account's concurrency.
+    expect(resources.HelloLambdaFunction?.Properties).not.toHaveProperty(
+      'ReservedConcurrentExecutions',
+    );
+  });
+
+  it('takes the throttling and the reservation from the environment, or reserves none', async () => {
+    const set = await project.package({
+      OKTA_ISSUER: ISSUER,
+      API_THROTTLE_RATE: '20',
+      API_THROTTLE_BURST: '40',
+      AUTHORIZER_RESERVED_CONCURRENCY: '10',
+    });
+    const deployment = Object.values(set.resources).find(
+      (r) => r.Type === 'AWS::ApiGateway::Deployment',
+    );
+    expect(deployment?.Properties.StageDescription).toEqual({
+      ThrottlingRateLimit: 20,
+      ThrottlingBurstLimit: 40,
+    });
+    expect(set.resources.AuthorizerLambdaFunction?.Properties.ReservedConcurrentExecutions).toBe(
+      10,
+    );
+    const off = await project.package({
+      OKTA_ISSUER: ISSUER,
+      AUTHORIZER_RESERVED_CONCURRENCY: 'off',
+    });
+    expect(off.resources.AuthorizerLambdaFunction?.Properties).not.toHaveProperty(
+      'ReservedConcurrentExecutions',
+    );
+  }, 120_000);
 
   it('subscribes ALARM_EMAIL, or sends to ALARM_TOPIC_ARN, with the thresholds set', async () => {
     const withEmail = await project.package({
