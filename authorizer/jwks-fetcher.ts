@@ -1,4 +1,4 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { FetchError, NonRetryableFetchError } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
@@ -18,46 +18,57 @@ export class JwksFetcher implements Fetcher {
   fetch(uri: string): Promise<ArrayBuffer> {
     return new Promise((resolve, reject) => {
       const request = uri.startsWith('http:') ? httpRequest : httpsRequest;
+      let timer: NodeJS.Timeout | undefined;
+      let req: ClientRequest | undefined;
       const fail = (error: Error) => {
         clearTimeout(timer);
-        req.destroy();
+        req?.destroy();
         reject(error instanceof FetchError ? error : new FetchError(uri, error.message));
       };
-      const timer = setTimeout(
+      try {
+        req = request(
+          uri,
+          { headers: { accept: 'application/json' } },
+          (response: IncomingMessage) => {
+            if (response.statusCode !== 200) {
+              response.resume();
+              fail(
+                new NonRetryableFetchError(
+                  uri,
+                  `Status code is ${response.statusCode}, expected 200`,
+                ),
+              );
+              return;
+            }
+            const chunks: Buffer[] = [];
+            let size = 0;
+            response.on('data', (chunk: Buffer) => {
+              size += chunk.length;
+              if (size > MAX_BYTES)
+                fail(new NonRetryableFetchError(uri, `Response is over ${MAX_BYTES} bytes`));
+              else chunks.push(chunk);
+            });
+            response.on('error', fail);
+            response.on('end', () => {
+              clearTimeout(timer);
+              const body = Buffer.concat(chunks);
+              resolve(
+                body.buffer.slice(
+                  body.byteOffset,
+                  body.byteOffset + body.byteLength,
+                ) as ArrayBuffer,
+              );
+            });
+          },
+        );
+      } catch (error) {
+        // A request that cannot even start (an unparsable URI): nothing to time out.
+        return fail(error as Error);
+      }
+      // Armed only once there is a request for it to end.
+      timer = setTimeout(
         () => fail(new FetchError(uri, `timed out after ${this.timeoutMs} ms`)),
         this.timeoutMs,
-      );
-      const req = request(
-        uri,
-        { headers: { accept: 'application/json' } },
-        (response: IncomingMessage) => {
-          if (response.statusCode !== 200) {
-            response.resume();
-            fail(
-              new NonRetryableFetchError(
-                uri,
-                `Status code is ${response.statusCode}, expected 200`,
-              ),
-            );
-            return;
-          }
-          const chunks: Buffer[] = [];
-          let size = 0;
-          response.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > MAX_BYTES)
-              fail(new NonRetryableFetchError(uri, `Response is over ${MAX_BYTES} bytes`));
-            else chunks.push(chunk);
-          });
-          response.on('error', fail);
-          response.on('end', () => {
-            clearTimeout(timer);
-            const body = Buffer.concat(chunks);
-            resolve(
-              body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer,
-            );
-          });
-        },
       );
       req.on('error', fail);
       req.end();
