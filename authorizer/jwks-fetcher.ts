@@ -18,13 +18,7 @@ export class JwksFetcher implements Fetcher {
   fetch(uri: string): Promise<ArrayBuffer> {
     return new Promise((resolve, reject) => {
       const request = uri.startsWith('http:') ? httpRequest : httpsRequest;
-      let timer: NodeJS.Timeout | undefined;
-      let req: ClientRequest | undefined;
-      const fail = (error: Error) => {
-        clearTimeout(timer);
-        req?.destroy();
-        reject(error instanceof FetchError ? error : new FetchError(uri, error.message));
-      };
+      let req: ClientRequest;
       try {
         req = request(
           uri,
@@ -63,13 +57,18 @@ export class JwksFetcher implements Fetcher {
         );
       } catch (error) {
         // A request that cannot even start (an unparsable URI): nothing to time out.
-        return fail(error as Error);
+        return reject(new FetchError(uri, (error as Error).message));
       }
-      // Armed only once there is a request for it to end.
-      timer = setTimeout(
+      // Armed only once there is a request for it to end. The callbacks above run later.
+      const timer = setTimeout(
         () => fail(new FetchError(uri, `timed out after ${this.timeoutMs} ms`)),
         this.timeoutMs,
       );
+      const fail = (error: Error) => {
+        clearTimeout(timer);
+        req.destroy();
+        reject(error instanceof FetchError ? error : new FetchError(uri, error.message));
+      };
       req.on('error', fail);
       req.end();
     });
