@@ -3,7 +3,7 @@ import { loadConfig } from './config';
 import { type Decision, decide } from './decision';
 import { debugEnabled, logger } from './logger';
 import { createPolicies, type MethodArn, parseMethodArn } from './policy';
-import { routeOf } from './route-patterns';
+import { pathSegments, routeOf } from './route-patterns';
 import type { ProtectedRoute } from './route-table';
 import { table } from './routes-compiled';
 import { createVerifier } from './verifier';
@@ -82,8 +82,7 @@ function targetOf(methodArn: string): Target {
   if (target === undefined) {
     const arn = parseMethodArn(methodArn);
     // Only protected routes reach the authorizer: the one API Gateway chose wins among them too.
-    const segments = arn.path === '/' ? [] : arn.path.slice(1).split('/');
-    target = { ...arn, route: routeOf(table.protectedRoutes, arn.method, segments) };
+    target = { ...arn, route: routeOf(table.protectedRoutes, arn.method, pathSegments(arn.path)) };
     if (targets.size >= 1024) targets.clear();
     targets.set(methodArn, target);
   }

@@ -45,7 +45,7 @@ export function parseRoute(key: string): RouteTemplate {
     );
   }
   const path = match[2] as string;
-  const parts = path === '/' ? [] : path.slice(1).split('/');
+  const parts = pathSegments(path);
   const segments = parts.map((part, index): Segment => {
     const param = PARAM.exec(part);
     if (param) {
@@ -66,7 +66,12 @@ export function parseRoute(key: string): RouteTemplate {
   return { key: `${method} ${formatPath(segments)}`, method: method as RouteMethod, segments };
 }
 
-export function formatPath(segments: Segment[]): string {
+/** "/api/messages/42" -> ["api", "messages", "42"]; the root "/" has none. */
+export function pathSegments(path: string): string[] {
+  return path === '/' ? [] : path.slice(1).split('/');
+}
+
+function formatPath(segments: Segment[]): string {
   return `/${segments
     .map((s) =>
       s.kind === 'literal' ? s.value : s.kind === 'param' ? `{${s.name}}` : `{${s.name}+}`,

@@ -13,7 +13,12 @@
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PolicyDocument } from 'aws-lambda';
-import { parseRoute, routeOf, type RouteTemplate } from '../authorizer/route-patterns';
+import {
+  parseRoute,
+  pathSegments,
+  routeOf,
+  type RouteTemplate,
+} from '../authorizer/route-patterns';
 import type { CorsConfig, GatewayDescription, GatewayRoute } from './gateway-description';
 
 /** serverless-offline's own policy check, as it applies it when its authorization is on. */
@@ -106,7 +111,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const url = new URL(req.url ?? '/', 'http://gateway');
     const method = (req.method ?? 'GET').toUpperCase();
     const path = url.pathname;
-    const segments = path === '/' ? [] : path.slice(1).split('/');
+    const segments = pathSegments(path);
     if (method === 'OPTIONS') {
       const withCors = routes.filter((r) => r.route.cors && samePath(r, segments));
       if (withCors.length > 0)

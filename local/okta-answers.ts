@@ -176,9 +176,8 @@ export function oktaDiscovery({ issuer, scopes, kind }: DiscoveryOptions): Recor
 
 /** Okta's error page, for authorization errors it cannot send back to the app (a bad redirect_uri). */
 export function oktaErrorPage(error: string, description: string): string {
-  const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>400 Bad Request</title></head>
-<body><h1>400 Bad Request</h1><p id="error-code">${escape(error)}</p><p id="error-description">${escape(description)}</p></body></html>`;
+<body><h1>400 Bad Request</h1><p id="error-code">${escapeHtml(error)}</p><p id="error-description">${escapeHtml(description)}</p></body></html>`;
 }
 
 /** oidc-provider's authorization errors as Okta words them. */
@@ -200,3 +199,7 @@ export function oktaAuthorizationError(error: string, description: string): [str
   }
   return [error, description];
 }
+
+/** Text safe inside HTML, for the issuer's pages. */
+export const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

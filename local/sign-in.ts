@@ -5,8 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 import type { DevUsers } from './dev-users';
-
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { escapeHtml } from './okta-answers';
 
 function page(action: string, login: string, error?: string): string {
   return `<!doctype html>
@@ -14,9 +13,9 @@ function page(action: string, login: string, error?: string): string {
 <style>body{font-family:sans-serif;max-width:22rem;margin:4rem auto}label,input,button{display:block;width:100%;margin:.4rem 0}
 .error{color:#b00020}</style></head>
 <body><h1>Sign in</h1><p>Local Okta stand-in: the dev users and their password are printed by <code>npm start</code>.</p>
-${error ? `<p class="error" role="alert">${escape(error)}</p>` : ''}
-<form method="post" action="${escape(action)}">
-<label>Username <input name="username" autocomplete="username" value="${escape(login)}" autofocus></label>
+${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
+<form method="post" action="${escapeHtml(action)}">
+<label>Username <input name="username" autocomplete="username" value="${escapeHtml(login)}" autofocus></label>
 <label>Password <input name="password" type="password" autocomplete="current-password"></label>
 <button type="submit">Sign in</button></form></body></html>`;
 }

@@ -29,7 +29,7 @@ export function stateDir(): string {
 const stacksDir = () => join(stateDir(), 'stacks');
 const stateFile = (pid: number) => join(stacksDir(), `${pid}.json`);
 /** The private_key_jwt client's key, for `npm run token -- --private-key <file>`. */
-export const keyFileOf = (pid: number) => join(stacksDir(), `${pid}-client-key.json`);
+const keyFileOf = (pid: number) => join(stacksDir(), `${pid}-client-key.json`);
 
 export function writeStackState(issuer: LocalIssuer, apiUrl: string, apiPort?: number): StackState {
   mkdirSync(stacksDir(), { recursive: true, mode: 0o700 });

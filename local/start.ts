@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   // Fail now, with the fix in the message, rather than on the first request.
   const table = compileRouteTable(routes);
   checkWiring();
-  resolveSettings(process.env, { localIssuer: !useOkta });
+  const settings = resolveSettings(process.env, { localIssuer: !useOkta });
 
   const apiPort = portFromEnv('API_PORT', 3000);
   const issuerPort = useOkta ? undefined : portFromEnv('ISSUER_PORT', 4000);
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   const spa =
     spaClientId &&
     (await startSpa(spaPort, {
-      issuer: issuer?.issuer ?? (resolveSettings(process.env).oktaIssuer as string),
+      issuer: issuer?.issuer ?? (settings.oktaIssuer as string),
       clientId: spaClientId,
       apiUrl,
       scopes: ['openid', 'profile', 'email', ...table.scopes],

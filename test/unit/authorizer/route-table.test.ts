@@ -2,6 +2,7 @@ import { canPassBothWithout, satisfies } from '../../../authorizer/access';
 import { compileRouteTable, RouteTableError } from '../../../authorizer/route-table';
 import {
   parseRoute,
+  pathSegments,
   precedence,
   resourcePatterns,
   routeOf,
@@ -10,7 +11,7 @@ import {
 import { routes } from '../../../routes';
 
 const lookup = (all: RouteTemplate[]) => (method: string, path: string) =>
-  routeOf(all, method, path.slice(1).split('/'));
+  routeOf(all, method, pathSegments(path));
 
 describe('the shipped table', () => {
   const table = compileRouteTable(routes);

@@ -9,7 +9,7 @@ import { methodArn } from '../../fixtures/iam';
 import { type LocalIssuerProcess, startLocalIssuerProcess } from '../../fixtures/local-issuer';
 import { captureLogs, type CapturedLogs } from '../../fixtures/logs';
 import { ProjectCopy } from '../../fixtures/project-copy';
-import { TOKEN_COMMAND_REDIRECT_URI } from '../../../local/issuer';
+import { basicAuth, tokenEndpoint } from '../../../testkit/token-request';
 import { signInUser } from '../../../local/user-sign-in';
 import { decodePayload, tamper } from '../../../testkit/tokens';
 
@@ -115,16 +115,16 @@ describe('scopes', () => {
     );
     const local = await startLocalIssuerProcess({}, copy.dir);
     try {
-      const ask = (scope: string) => requestTokenResponse(local.issuer, local.client, scope);
+      const ask = (scope: string) => clientCredentials(local.issuer, local.client, scope);
       expect((await ask('orders:write')).status).toBe(200);
       expect((await ask('ReadOnly AccessAll orders:write')).status).toBe(200);
       const unknown = await ask('orders:read');
       expect(unknown.status).toBe(400);
-      expect(await unknown.json()).toMatchObject({ error: 'invalid_scope' });
+      expect(unknown.body).toMatchObject({ error: 'invalid_scope' });
       // The project's own issuer knows nothing of that route.
-      expect(
-        (await requestTokenResponse(issuer.issuer, issuer.client, 'orders:write')).status,
-      ).toBe(400);
+      expect((await clientCredentials(issuer.issuer, issuer.client, 'orders:write')).status).toBe(
+        400,
+      );
     } finally {
       await local.stop();
       copy.remove();
@@ -132,31 +132,20 @@ describe('scopes', () => {
   });
 });
 
-function requestTokenResponse(
+/** A client-credentials token request, whatever its answer. */
+const clientCredentials = (
   issuerUrl: string,
   client: { id: string; secret: string },
   scope: string,
-): Promise<Response> {
-  return fetch(`${issuerUrl}/v1/token`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({ grant_type: 'client_credentials', scope }),
-  });
-}
+) =>
+  tokenEndpoint(
+    issuerUrl,
+    { grant_type: 'client_credentials', scope },
+    basicAuth(client.id, client.secret),
+  );
 
 describe("a signed-in user's tokens", () => {
-  const signIn = (username: string) =>
-    signInUser({
-      issuer: issuer.issuer,
-      clientId: issuer.spaClient.id,
-      redirectUri: TOKEN_COMMAND_REDIRECT_URI,
-      username,
-      password: issuer.users.password,
-      scope: 'openid profile email AccessAll ReadOnly',
-    });
+  const signIn = (username: string) => signInUser(issuer.asUser(username));
 
   it('the access token is allowed, with uid and the user as sub in the context', async () => {
     const tokens = await signIn('alice');

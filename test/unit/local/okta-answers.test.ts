@@ -1,4 +1,5 @@
 import { type LocalIssuerProcess, startLocalIssuerProcess } from '../../fixtures/local-issuer';
+import { basicAuth, tokenEndpoint } from '../../../testkit/token-request';
 import { decodePayload } from '../../../testkit/tokens';
 
 // The local issuer answers as an Okta custom authorization server does, where tools and users
@@ -9,20 +10,8 @@ beforeAll(async () => {
 });
 afterAll(() => issuer.stop());
 
-const basic = (id: string, secret: string) =>
-  `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
-
-async function tokenRequest(form: Record<string, string>, authorization?: string) {
-  const response = await fetch(`${issuer.issuer}/v1/token`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      ...(authorization && { authorization }),
-    },
-    body: new URLSearchParams(form),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const tokenRequest = (form: Record<string, string>, authorization?: string) =>
+  tokenEndpoint(issuer.issuer, form, authorization);
 
 it('accepts client_secret_post, as Okta does, and issues the same token', async () => {
   const { status, body } = await tokenRequest({
@@ -42,7 +31,7 @@ it('starts access token ids with AT., as Okta does', async () => {
   expect(decodePayload(await issuer.token()).jti).toMatch(/^AT\.[\w-]+$/);
 });
 
-const withSecret = () => basic(issuer.client.id, issuer.client.secret);
+const withSecret = () => basicAuth(issuer.client.id, issuer.client.secret);
 
 it.each<
   [string, () => [Record<string, string>, string | undefined], number, Record<string, string>]
@@ -70,7 +59,7 @@ it.each<
     'a wrong client secret',
     () => [
       { grant_type: 'client_credentials', scope: 'AccessAll' },
-      basic(issuer.client.id, 'wrong'),
+      basicAuth(issuer.client.id, 'wrong'),
     ],
     401,
     {
@@ -80,7 +69,10 @@ it.each<
   ],
   [
     'an unknown client',
-    () => [{ grant_type: 'client_credentials', scope: 'AccessAll' }, basic('no-such-client', 'x')],
+    () => [
+      { grant_type: 'client_credentials', scope: 'AccessAll' },
+      basicAuth('no-such-client', 'x'),
+    ],
     401,
     {
       error: 'invalid_client',

@@ -17,15 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => issuer.stop());
 
-const asUser = (username: string, overrides: Partial<UserSignIn> = {}): UserSignIn => ({
-  issuer: issuer.issuer,
-  clientId: issuer.spaClient.id,
-  redirectUri: TOKEN_COMMAND_REDIRECT_URI,
-  username,
-  password: issuer.users.password,
-  scope: 'openid profile email AccessAll ReadOnly',
-  ...overrides,
-});
+const asUser = (username: string, overrides: Partial<UserSignIn> = {}) =>
+  issuer.asUser(username, overrides);
 
 it("succeeds with code + PKCE (S256): a user's access token as Okta's, and an ID token for the app", async () => {
   const tokens = await signInUser(asUser('alice'));
