@@ -165,8 +165,12 @@ function checkOktaClaims(header: JwtHeader, payload: JwtPayload): void {
 export function readScopes(payload: JwtPayload): string[] {
   const { scp, scope } = payload;
   if (scp !== undefined) {
-    if (!Array.isArray(scp) || !scp.every((s): s is string => typeof s === 'string')) {
-      throw new InvalidClaimsError('scp is not an array of strings');
+    // RFC 6749 scope names have no spaces; one that does would read as two in the context.
+    if (
+      !Array.isArray(scp) ||
+      !scp.every((s): s is string => typeof s === 'string' && !s.includes(' '))
+    ) {
+      throw new InvalidClaimsError('scp is not an array of scope names');
     }
     if (scp.length > MAX_SCOPES || scp.some((s) => s.length > MAX_SCOPE_LENGTH)) {
       throw new InvalidClaimsError('scp is larger than any Okta token carries');

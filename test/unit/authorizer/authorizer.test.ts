@@ -156,6 +156,17 @@ describe('a valid token without the required scope', () => {
   );
 });
 
+describe('scope lists that read alike', () => {
+  it('a single scope with a space in it is not taken for the two scopes it spells', async () => {
+    // Both lists join to "AccessAll ReadOnly": one must not get the other's cached policy.
+    const both = bearer(await sign(claims({ scp: ['AccessAll', 'ReadOnly'] }), trusted));
+    expect(await answer(handler, both)).toEqual({ status: 200 });
+    const spelled = bearer(await sign(claims({ scp: ['AccessAll ReadOnly'] }), trusted));
+    expect(await answer(handler, spelled)).toMatchObject({ status: 401 });
+    expect(lastDecision()).toMatchObject({ outcome: 'unauthorized', reason: 'invalid_claims' });
+  });
+});
+
 describe('log levels', () => {
   it('at INFO, the deployed default, refusals are logged and allows are not', async () => {
     const atInfo = coldStart({ OKTA_ISSUER: jwks.issuer, POWERTOOLS_LOG_LEVEL: 'INFO' });
