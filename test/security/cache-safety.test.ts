@@ -6,13 +6,14 @@ import { answer, bearer, coldStart, tokenEvent } from '../fixtures/authorizer';
 import { allows, methodArn } from '../fixtures/iam';
 import { type JwksServer, startJwksServer } from '../../testkit/jwks-server';
 import { captureLogs, type CapturedLogs } from '../fixtures/logs';
+import { propertyRuns } from '../fixtures/property-runs';
 import { oktaClaims, rsaKey, sign, type TestKey } from '../../testkit/tokens';
 
 // API Gateway caches the authorizer's policy per token and applies it to whatever route the token
 // calls next. Property: for random tables, scope sets and two requests A and B, the policy the
 // authorizer returned for A, evaluated for B as IAM does (iam-simulate), gives the same answer as
 // a fresh decision on B, and as the table itself.
-const RUNS = 500;
+const PROPERTY = propertyRuns(500);
 const LITERALS = ['api', 'messages', 'admin', 'latest'];
 const SCOPES = ['A', 'B', 'C'];
 const VALUES = ['1', 'admin', 'latest', 'messages', 'x'];
@@ -121,8 +122,8 @@ it('the policy produced on one route is right for every other route', async () =
         checked += 1;
       },
     ),
-    { numRuns: RUNS },
+    PROPERTY,
   );
   // Most generated cases reach the assertion: the property is not vacuous.
-  expect(checked).toBeGreaterThan(RUNS / 3);
+  expect(checked).toBeGreaterThan(PROPERTY.numRuns / 3);
 }, 120_000);

@@ -2,12 +2,14 @@ import fc from 'fast-check';
 import { answer, type AuthorizerHandler, bearer, coldStart } from '../fixtures/authorizer';
 import { type JwksServer, startJwksServer } from '../../testkit/jwks-server';
 import { captureLogs, type CapturedLogs } from '../fixtures/logs';
+import { propertyRuns } from '../fixtures/property-runs';
 import { oktaClaims, rsaKey, sign } from '../../testkit/tokens';
 
 // Property-based fuzzing: whatever arrives in the Authorization header, the authorizer never
 // allows it unless it is the valid token itself, only ever throws `Unauthorized`, and answers
 // each call within a bound (a guard against pathological inputs, not a performance measure).
-const RUNS = 10_000;
+const PROPERTY = propertyRuns(10_000);
+const RUNS = PROPERTY.numRuns;
 const BOUND_MS = 250;
 
 let jwks: JwksServer;
@@ -108,7 +110,7 @@ describe('random Authorization headers', () => {
   );
 
   it(`are never allowed (${RUNS} runs)`, async () => {
-    await fc.assert(fc.asyncProperty(headers, neverAllowedUnlessValid), { numRuns: RUNS });
+    await fc.assert(fc.asyncProperty(headers, neverAllowedUnlessValid), PROPERTY);
   });
 });
 
@@ -188,7 +190,7 @@ describe('mutations of a valid token', () => {
         fc.constantFrom('Bearer ', 'bearer ', 'Bearer  '),
         (mutated, scheme) => neverAllowedUnlessValid(`${scheme}${mutated}`),
       ),
-      { numRuns: RUNS },
+      PROPERTY,
     );
   });
 });

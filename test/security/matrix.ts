@@ -266,10 +266,23 @@ export const MATRIX: MatrixCase[] = [
     reason: 'untrusted_key_header',
   },
   {
+    name: '`x5c` header carrying a certificate chain',
+    header: (ctx) =>
+      bearer(sign(claims(ctx), ctx.other, { x5c: [b64('an attacker certificate')] })),
+    status: 401,
+    reason: 'untrusted_key_header',
+  },
+  {
     name: 'signature from another key, with the trusted `kid`',
     header: (ctx) => bearer(sign(claims(ctx), ctx.other, { kid: ctx.trusted.kid })),
     status: 401,
     reason: 'invalid_signature',
+  },
+  {
+    name: '`=` padding after the signature',
+    header: async (ctx) => bearer(`${await valid(ctx)}=`),
+    status: 401,
+    reason: 'malformed_token',
   },
   {
     name: 'payload tampered after signing',
@@ -306,6 +319,18 @@ export const MATRIX: MatrixCase[] = [
     header: (ctx) => bearer(valid(ctx, { iat: now() + 600 })),
     status: 401,
     reason: 'invalid_claims',
+  },
+  {
+    name: '`iat` 30 s ahead, within the clock skew (accepted)',
+    header: (ctx) => bearer(valid(ctx, { iat: now() + 30 })),
+    status: 200,
+    reason: 'ok',
+  },
+  {
+    name: '`iat` as a string',
+    header: (ctx) => bearer(valid(ctx, { iat: String(now()) })),
+    status: 401,
+    reason: 'malformed_token',
   },
   {
     name: '`exp` as a string',
@@ -384,6 +409,18 @@ export const MATRIX: MatrixCase[] = [
     reason: 'invalid_claims',
   },
   {
+    name: '`sub` empty',
+    header: (ctx) => bearer(valid(ctx, { sub: '' })),
+    status: 401,
+    reason: 'invalid_claims',
+  },
+  {
+    name: '`sub` a number',
+    header: (ctx) => bearer(valid(ctx, { sub: 42 })),
+    status: 401,
+    reason: 'malformed_token',
+  },
+  {
     name: 'missing the required scope (ReadOnly only)',
     header: (ctx) => bearer(valid(ctx, { scp: ['ReadOnly'] })),
     status: 403,
@@ -418,6 +455,44 @@ export const MATRIX: MatrixCase[] = [
     header: (ctx) => bearer(valid(ctx, { scp: ['AccessAll', 42] })),
     status: 401,
     reason: 'invalid_claims',
+  },
+  {
+    name: '`scp` with a space inside a scope (two scopes spelled as one)',
+    header: (ctx) => bearer(valid(ctx, { scp: ['AccessAll ReadOnly'] })),
+    status: 401,
+    reason: 'invalid_claims',
+  },
+  {
+    name: '`scope` not a string',
+    header: (ctx) => bearer(valid(ctx, { scp: undefined, scope: ['AccessAll'] })),
+    status: 401,
+    reason: 'malformed_token',
+  },
+  {
+    name: '`scp` with a scope over 256 characters',
+    header: (ctx) => bearer(valid(ctx, { scp: ['AccessAll', 'x'.repeat(257)] })),
+    status: 401,
+    reason: 'invalid_claims',
+  },
+  {
+    name: '`scp` with a 256-character scope (accepted)',
+    header: (ctx) => bearer(valid(ctx, { scp: ['AccessAll', 'x'.repeat(256)] })),
+    status: 200,
+    reason: 'ok',
+  },
+  {
+    name: '`scp` with 101 scopes',
+    header: (ctx) =>
+      bearer(valid(ctx, { scp: ['AccessAll', ...Array.from({ length: 100 }, (_, i) => `s${i}`)] })),
+    status: 401,
+    reason: 'invalid_claims',
+  },
+  {
+    name: '`scp` with 100 scopes (accepted)',
+    header: (ctx) =>
+      bearer(valid(ctx, { scp: ['AccessAll', ...Array.from({ length: 99 }, (_, i) => `s${i}`)] })),
+    status: 200,
+    reason: 'ok',
   },
   {
     name: 'huge `scp` (150 scopes)',

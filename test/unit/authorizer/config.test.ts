@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  isLoopbackHost,
   loadConfig,
   parseIssuer,
   rejectRetiredSettings,
@@ -35,6 +36,9 @@ describe('loadConfig', () => {
     ],
     ['http://127.0.0.1:4000/oauth2/default', 'http://127.0.0.1:4000/oauth2/default'],
     ['http://localhost:4000/oauth2/default', 'http://localhost:4000/oauth2/default'],
+    ['http://[::1]:4000/oauth2/default', 'http://[::1]:4000/oauth2/default'],
+    ['http://127.10.0.1/oauth2/aus1', 'http://127.10.0.1/oauth2/aus1'],
+    ['https://dev-1.okta.com/oauth2/default///', 'https://dev-1.okta.com/oauth2/default'],
   ])('normalises the issuer %s', (raw, expected) => {
     expect(parseIssuer(raw)).toBe(expected);
   });
@@ -58,6 +62,20 @@ describe('configuration errors say how to fix them', () => {
     ],
     ['http://dev-123456.okta.com/oauth2/default', /must use https.*loopback/],
     ['http://10.0.0.5:4000/oauth2/default', /must use https/],
+    // Plain http only for loopback: names that merely start or end like it are not.
+    ['http://127.0.0.1.evil.example/oauth2/default', /must use https/],
+    ['http://localhost.evil.example/oauth2/default', /must use https/],
+    ['ftp://127.0.0.1/oauth2/default', /must use https/],
+    ['https://dev-123456.okta.com/oauth2/default#x', /without query, fragment or credentials/],
+    [
+      'https://user:pw@dev-123456.okta.com/oauth2/default',
+      /without query, fragment or credentials/,
+    ],
+    ['https://user@dev-123456.okta.com/oauth2/default', /without query, fragment or credentials/],
+    ['https://:pw@dev-123456.okta.com/oauth2/default', /without query, fragment or credentials/],
+    ['https://dev-123456.okta.com/oauth2/', /not a custom authorization server/],
+    ['https://dev-123456.okta.com/v1/oauth2/default', /not a custom authorization server/],
+    ['https://dev-123456.okta.com/oauth2/{id}', /placeholder/],
     [
       'https://dev-123456.okta.com',
       /not a custom authorization server.*org authorization server.*Okta's own APIs.*\/oauth2\/default/,
@@ -70,10 +88,35 @@ describe('configuration errors say how to fix them', () => {
     expect(() => loadConfig({ OKTA_ISSUER: issuer })).toThrow(message);
   });
 
+  it('says which issuer to use instead of an admin domain, keeping the path', () => {
+    expect(() => parseIssuer('https://acme-ADMIN.okta.com/oauth2/aus1')).toThrow(
+      'OKTA_ISSUER uses the admin domain acme-admin.okta.com. Use your Okta domain without -admin: https://acme.okta.com/oauth2/aus1.',
+    );
+  });
+
+  it('names the org of an org authorization server in the fix', () => {
+    expect(() => parseIssuer('https://acme.okta.com:8443')).toThrow(
+      'Use https://acme.okta.com:8443/oauth2/default or https://acme.okta.com:8443/oauth2/{authorizationServerId}.',
+    );
+  });
+
   it('rejects an empty audience', () => {
     expect(() =>
       loadConfig({ OKTA_ISSUER: 'https://dev-1.okta.com/oauth2/default', OKTA_AUDIENCE: ' ' }),
     ).toThrow(/OKTA_AUDIENCE is empty.*api:\/\/default/);
+  });
+
+  it('trims the audience', () => {
+    expect(
+      loadConfig({
+        OKTA_ISSUER: 'https://dev-1.okta.com/oauth2/default',
+        OKTA_AUDIENCE: ' api://x ',
+      }).audience,
+    ).toBe('api://x');
+  });
+
+  it('accepts an unset OKTA_REQUIRED_SCOPES', () => {
+    expect(() => rejectRetiredSettings({})).not.toThrow();
   });
 
   it.each(['AccessAll', ''])(
@@ -84,4 +127,25 @@ describe('configuration errors say how to fix them', () => {
       );
     },
   );
+});
+
+describe('isLoopbackHost', () => {
+  it.each(['localhost', '[::1]', '127.0.0.1', '127.255.255.254', '127.1.2.3'])('%s is', (host) => {
+    expect(isLoopbackHost(host)).toBe(true);
+  });
+  it.each([
+    '127.0.0.1.evil.example',
+    'a127.0.0.1',
+    '127.0.0',
+    '127.0.0.1.2',
+    '127.0.0.1234',
+    '128.0.0.1',
+    'localhost.evil.example',
+    'mylocalhost',
+    '[::2]',
+    '::1',
+    '',
+  ])('%p is not', (host) => {
+    expect(isLoopbackHost(host)).toBe(false);
+  });
 });

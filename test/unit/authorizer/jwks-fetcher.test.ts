@@ -1,7 +1,137 @@
-import { FetchError } from 'aws-jwt-verify/error';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { globalAgent } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { FetchError, NonRetryableFetchError } from 'aws-jwt-verify/error';
 import { JwksFetcher } from '../../../authorizer/jwks-fetcher';
+import { type JwksServer, startJwksServer } from '../../../testkit/jwks-server';
+
+const MB = 1024 * 1024;
+const text = (buffer: ArrayBuffer) => Buffer.from(buffer).toString();
+
+/** A loopback server answering every request with `status` and `body`, sent in `chunks` pieces. */
+async function serve(status: number, body: string, chunks = 1) {
+  const seen: IncomingHttpHeaders[] = [];
+  const server: Server = createServer((req, res) => {
+    seen.push(req.headers);
+    res.writeHead(status, { 'content-type': 'application/json' });
+    const size = Math.ceil(body.length / chunks);
+    for (let i = 0; i < body.length; i += size) res.write(body.slice(i, i + size));
+    res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    uri: `http://127.0.0.1:${port}/oauth2/default/v1/keys`,
+    seen,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
 
 describe('JwksFetcher', () => {
+  let issuer: JwksServer;
+  const savedCa = globalAgent.options.ca;
+  beforeAll(async () => {
+    // As a real Okta org serves its keys: https, with a certificate the client trusts.
+    issuer = await startJwksServer([{ kty: 'RSA', kid: 'k1', n: 'AQAB', e: 'AQAB' }], {
+      tls: true,
+    });
+    globalAgent.options.ca = issuer.ca;
+  });
+  afterAll(async () => {
+    globalAgent.options.ca = savedCa;
+    await issuer.close();
+  });
+
+  it('fetches an https JWKS over TLS', async () => {
+    const body = text(await new JwksFetcher(2000).fetch(issuer.jwksUri));
+    expect(JSON.parse(body)).toEqual({ keys: issuer.keys });
+    expect(issuer.requests).toBe(1);
+  });
+
+  it('refuses an https JWKS whose certificate it does not trust', async () => {
+    globalAgent.options.ca = undefined;
+    try {
+      await expect(new JwksFetcher(2000).fetch(issuer.jwksUri)).rejects.toBeInstanceOf(FetchError);
+    } finally {
+      globalAgent.options.ca = issuer.ca;
+    }
+  });
+
+  it('fetches a loopback http JWKS, asking for JSON, and returns the body byte for byte', async () => {
+    const body = JSON.stringify({ keys: [{ kid: 'é-ü', n: 'x'.repeat(5000) }] });
+    const server = await serve(200, body, 7);
+    try {
+      const fetched = await new JwksFetcher(2000).fetch(server.uri);
+      expect(fetched).toBeInstanceOf(ArrayBuffer);
+      expect(text(fetched)).toBe(body);
+      expect(server.seen[0]?.accept).toBe('application/json');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('returns exactly the body even when it is tiny (a pooled buffer)', async () => {
+    const server = await serve(200, '{"keys":[]}');
+    try {
+      const fetched = await new JwksFetcher(2000).fetch(server.uri);
+      expect(fetched.byteLength).toBe(11);
+      expect(text(fetched)).toBe('{"keys":[]}');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it.each([404, 500, 503, 201, 302])(
+    'a status %i is a failed fetch that is not retried',
+    async (status) => {
+      const server = await serve(status, '{"keys":[]}');
+      try {
+        const fetching = new JwksFetcher(2000).fetch(server.uri);
+        await expect(fetching).rejects.toBeInstanceOf(NonRetryableFetchError);
+        await expect(fetching).rejects.toThrow(`Status code is ${status}, expected 200`);
+      } finally {
+        await server.close();
+      }
+    },
+  );
+
+  it('accepts a JWKS of exactly 1 MB, and refuses one byte more without reading it all', async () => {
+    const exact = await serve(200, 'x'.repeat(MB), 16);
+    const over = await serve(200, 'x'.repeat(MB + 1), 16);
+    try {
+      expect((await new JwksFetcher(5000).fetch(exact.uri)).byteLength).toBe(MB);
+      const fetching = new JwksFetcher(5000).fetch(over.uri);
+      await expect(fetching).rejects.toBeInstanceOf(NonRetryableFetchError);
+      await expect(fetching).rejects.toThrow(`Response is over ${MB} bytes`);
+    } finally {
+      await exact.close();
+      await over.close();
+    }
+  });
+
+  it('gives up on a JWKS that does not answer in time', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const fetching = new JwksFetcher(100).fetch(`http://127.0.0.1:${port}/v1/keys`);
+      await expect(fetching).rejects.toBeInstanceOf(FetchError);
+      await expect(fetching).rejects.toThrow(/timed out after 100 ms/);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+  it('a refused connection is a FetchError (retried later), not a crash', async () => {
+    const server = await serve(200, '{}');
+    await server.close();
+    await expect(new JwksFetcher(2000).fetch(server.uri)).rejects.toBeInstanceOf(FetchError);
+    await expect(new JwksFetcher(2000).fetch(server.uri)).rejects.not.toBeInstanceOf(
+      NonRetryableFetchError,
+    );
+  });
+
   it('a request that cannot even start fails as a FetchError, and leaves no timer to fire', async () => {
     const uncaught: unknown[] = [];
     const record = (error: unknown) => uncaught.push(error);

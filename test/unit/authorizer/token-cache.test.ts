@@ -41,6 +41,52 @@ describe('VerifiedTokenCache', () => {
     expect(cache.size).toBe(1);
   });
 
+  it('remembers at most 4 × its size of tokens seen once, then starts over', () => {
+    // Size 2: room to note 8 tokens seen once. A token's second verification admits it only if
+    // its first is still noted.
+    const fresh = () => {
+      const cache = new VerifiedTokenCache(2);
+      cache.set('first', claims(100));
+      return cache;
+    };
+    const kept = fresh();
+    for (let i = 0; i < 7; i += 1) kept.set(`one-off-${i}`, claims(100));
+    kept.set('first', claims(100));
+    expect(kept.get('first', 0)).toEqual(claims(100));
+
+    const forgotten = fresh();
+    for (let i = 0; i < 8; i += 1) forgotten.set(`one-off-${i}`, claims(100));
+    forgotten.set('first', claims(100));
+    expect(forgotten.get('first', 0)).toBeUndefined();
+  });
+
+  it('forgets the tokens seen once when cleared', () => {
+    const cache = new VerifiedTokenCache(10);
+    admit(cache, 'in-use', claims(100));
+    cache.set('once', claims(100));
+    cache.clear();
+    expect(cache.size).toBe(0);
+    expect(cache.get('in-use', 0)).toBeUndefined();
+    cache.set('once', claims(100));
+    expect(cache.get('once', 0)).toBeUndefined();
+  });
+
+  it('keeps the most recently used entry when the one used before it is used again', () => {
+    const cache = new VerifiedTokenCache(2);
+    admit(cache, 'a', claims(100));
+    admit(cache, 'b', claims(100));
+    cache.get('b', 0);
+    cache.get('a', 0);
+    cache.get('a', 0);
+    admit(cache, 'c', claims(100));
+    expect(cache.get('b', 0)).toBeUndefined();
+    expect(cache.get('a', 0)).toBeDefined();
+    // Admitting a token again refreshes it rather than adding a second entry.
+    admit(cache, 'a', claims(200));
+    expect(cache.size).toBe(2);
+    expect(cache.get('a', 150)).toEqual(claims(200));
+  });
+
   it('returns what was stored, until it expires', () => {
     const cache = new VerifiedTokenCache(10);
     admit(cache, 't', claims(100));

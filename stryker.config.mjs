@@ -1,0 +1,31 @@
+// Mutation testing of the deployed code: `npm run mutate` (test/MUTATION.md says what survives and why).
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  mutate: ['authorizer/**/*.ts', 'handlers/**/*.ts'],
+  testRunner: 'jest',
+  jest: {
+    configFile: 'jest.config.js',
+    // The suites that exercise the deployed code in-process. The end-to-end, browser, template and
+    // local suites start servers and copies of the project: too slow to rerun per mutant.
+    config: {
+      testMatch: [
+        '<rootDir>/test/unit/authorizer/**/*.test.ts',
+        '<rootDir>/test/unit/handlers/**/*.test.ts',
+        '<rootDir>/test/security/**/*.test.ts',
+      ],
+      testSequencer: '<rootDir>/test/mutation/sequencer.cjs',
+    },
+  },
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  coverageAnalysis: 'perTest',
+  incremental: true,
+  incrementalFile: 'test/mutation/incremental.json',
+  // One type checker and two test runners on a 2-core machine.
+  concurrency: 3,
+  timeoutMS: 10000,
+  reporters: ['clear-text', 'progress-append-only', 'html'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  thresholds: { high: 95, low: 90, break: null },
+  tempDirName: '.stryker-tmp',
+};
