@@ -2,6 +2,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 
 import { loadConfig } from './config';
 import { type Decision, decide } from './decision';
 import { debugEnabled, logger } from './logger';
+import { memo } from './memo';
 import { createPolicies, type MethodArn, parseMethodArn } from './policy';
 import { pathSegments, routeOf } from './route-patterns';
 import type { ProtectedRoute } from './route-table';
@@ -74,20 +75,12 @@ interface Target extends MethodArn {
   route: ProtectedRoute | undefined;
 }
 
-const targets = new Map<string, Target>();
-
 /** The stage and the table's route a methodArn names; one entry per distinct request path, bounded. */
-function targetOf(methodArn: string): Target {
-  let target = targets.get(methodArn);
-  if (target === undefined) {
-    const arn = parseMethodArn(methodArn);
-    // Only protected routes reach the authorizer: the one API Gateway chose wins among them too.
-    target = { ...arn, route: routeOf(table.protectedRoutes, arn.method, pathSegments(arn.path)) };
-    if (targets.size >= 1024) targets.clear();
-    targets.set(methodArn, target);
-  }
-  return target;
-}
+const targetOf = memo(1024, (methodArn: string): Target => {
+  const arn = parseMethodArn(methodArn);
+  // Only protected routes reach the authorizer: the one API Gateway chose wins among them too.
+  return { ...arn, route: routeOf(table.protectedRoutes, arn.method, pathSegments(arn.path)) };
+});
 
 function logDecision(decision: Decision, target: Target, durationMs: number): void {
   const entry = {

@@ -1,5 +1,6 @@
 import type { APIGatewayAuthorizerResult, PolicyDocument } from 'aws-lambda';
 import { satisfies } from './access';
+import { memo } from './memo';
 import type { ProtectedRoute, ProtectedRoutes } from './route-table';
 import type { AccessTokenClaims } from './verifier';
 
@@ -50,25 +51,17 @@ export function parseMethodArn(methodArn: string): MethodArn {
  * refuses tables where such a Deny could also hit an allowed route's requests.
  */
 export function createPolicies(table: ProtectedRoutes) {
-  const byStage = new Map<string, Map<string, PolicyDocument>>();
+  // Keyed by the joined scope list and computed from that key alone, so two lists that join
+  // alike cannot get each other's policy (a token's `scp` comes in the issuer's order).
+  const byStage = memo(MAX_ENTRIES, (prefix: string) =>
+    memo(MAX_ENTRIES, (scopes: string) =>
+      buildPolicy(table.protectedRoutes, prefix, scopes.split(' ')),
+    ),
+  );
 
-  /** Computed once per stage and scope list (a token's `scp` comes in the issuer's order). */
-  function policyFor(prefix: string, scopes: readonly string[]): PolicyDocument {
-    let policies = byStage.get(prefix);
-    if (policies === undefined) {
-      policies = new Map();
-      if (byStage.size >= MAX_ENTRIES) byStage.clear();
-      byStage.set(prefix, policies);
-    }
-    const key = scopes.join(' ');
-    let policy = policies.get(key);
-    if (policy === undefined) {
-      policy = buildPolicy(table.protectedRoutes, prefix, scopes);
-      if (policies.size >= MAX_ENTRIES) policies.clear();
-      policies.set(key, policy);
-    }
-    return policy;
-  }
+  /** Computed once per stage and scope list. */
+  const policyFor = (prefix: string, scopes: readonly string[]): PolicyDocument =>
+    byStage(prefix)(scopes.join(' '));
 
   return {
     policyFor,
