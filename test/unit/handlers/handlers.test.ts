@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { parseOrigins } from '../../../handlers/cors-origins';
 
 type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
@@ -72,6 +73,31 @@ describe('whoami', () => {
     expect(result.statusCode).toBe(500);
     expect(result.body).not.toContain('svc');
   });
+
+  it.each([
+    ['no sub', { ...context, sub: undefined, exp: '1800000000' }],
+    ['an empty sub', { ...context, sub: '', exp: '1800000000' }],
+    ['a sub that is not text', { ...context, sub: true, exp: '1800000000' }],
+    ['no issuer', { ...context, issuer: undefined, exp: '1800000000' }],
+    ['no expiry', { ...context }],
+    ['an expiry that is not a number', { ...context, exp: 'soon' }],
+  ])('fails closed with a 500 on a context with %s', async (_name, authorizer) => {
+    const result = await load('whoami')(event(authorizer));
+    expect(result.statusCode).toBe(500);
+    expect(JSON.parse(result.body)).toEqual({ message: 'Internal server error' });
+  });
+
+  it('names no scopes, client or user the context does not carry', async () => {
+    const result = await load('whoami')(
+      event({ sub: 42, issuer: context.issuer, exp: '1800000000', cid: '', uid: '' }),
+    );
+    expect(JSON.parse(result.body)).toEqual({
+      sub: '42',
+      scopes: [],
+      issuer: context.issuer,
+      expiresAt: '2027-01-15T08:00:00.000Z',
+    });
+  });
 });
 
 describe('messages', () => {
@@ -120,6 +146,34 @@ describe('CORS headers on handler responses', () => {
     });
   });
 
+  it('varies on Origin but names none when the request has no Origin', async () => {
+    const result = await load('hello', origins)(event(undefined, {}));
+    expect(result.headers).toEqual({ 'Content-Type': 'application/json', Vary: 'Origin' });
+    const withoutHeaders = { requestContext: {} } as unknown as APIGatewayProxyEvent;
+    expect((await load('hello', origins)(withoutHeaders)).headers).toEqual({
+      'Content-Type': 'application/json',
+      Vary: 'Origin',
+    });
+  });
+
+  it('with *, names * whatever the Origin, and does not vary', async () => {
+    const result = await load('hello', '*')(event(undefined, { ORIGIN: 'https://a.example.com' }));
+    expect(result.headers).toEqual({
+      'Content-Type': 'application/json',
+      'Access-Control-Allow-Origin': '*',
+    });
+  });
+
+  it('reads the Origin header in any case, and ignores other headers', async () => {
+    const result = await load(
+      'hello',
+      origins,
+    )(event(undefined, { Referer: 'https://app.example.com', ORIGIN: 'https://app.example.com' }));
+    expect(result.headers).toMatchObject({
+      'Access-Control-Allow-Origin': 'https://app.example.com',
+    });
+  });
+
   it('names no origin for one that is not allowed', async () => {
     const result = await load(
       'hello',
@@ -133,7 +187,22 @@ describe('CORS headers on handler responses', () => {
     ['https://a.example.com/path', /not an origin/],
     ['a.example.com', /not an origin/],
     [' , ', /CORS_ORIGINS is empty/],
+    ['ftp://a.example.com', /not an origin/],
+    ['https://a.example.com:443', /not an origin/],
   ])('refuses CORS_ORIGINS=%p at cold start', (value, message) => {
     expect(() => load('hello', value)).toThrow(message);
+  });
+});
+
+describe('parseOrigins', () => {
+  it('reads *, the default, or a trimmed list of http(s) origins', () => {
+    const { parseOrigins } =
+      require('../../../handlers/cors-origins') as typeof import('../../../handlers/cors-origins');
+    expect(parseOrigins(undefined)).toEqual(['*']);
+    expect(parseOrigins(' * ')).toEqual(['*']);
+    expect(parseOrigins(' https://a.example.com , http://localhost:8080,')).toEqual([
+      'https://a.example.com',
+      'http://localhost:8080',
+    ]);
   });
 });
