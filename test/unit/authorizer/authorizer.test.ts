@@ -167,6 +167,49 @@ describe('scope lists that read alike', () => {
   });
 });
 
+describe('the decision log line (what the metric filters and an operator read)', () => {
+  it('names the route as requested when the table has none for it', async () => {
+    const token = bearer(await sign(claims({ cid: '0oa1app' }), trusted));
+    await handler(tokenEvent(token, methodArn('POST', '/api/orders/42')));
+    expect(lastDecision()).toMatchObject({
+      level: 'INFO',
+      outcome: 'deny',
+      reason: 'unknown_route',
+      route: 'POST /api/orders/42',
+      sub: 'test-client',
+      cid: '0oa1app',
+    });
+  });
+
+  it('for a 401, names no subject or client, and cuts a long detail to 200 characters', async () => {
+    const long = `https://evil.example/${'x'.repeat(300)}`;
+    await handler(tokenEvent(bearer(await sign(claims({ iss: long }), trusted)))).catch(
+      () => undefined,
+    );
+    const line = lastDecision() as Record<string, unknown>;
+    expect(line).toMatchObject({ level: 'INFO', outcome: 'unauthorized', reason: 'wrong_issuer' });
+    expect(line).not.toHaveProperty('sub');
+    expect(line).not.toHaveProperty('cid');
+    expect(line.detail).toHaveLength(201);
+    expect(line.detail).toMatch(/^Issuer not allowed.*x…$/);
+  });
+
+  it('keeps a short detail whole', async () => {
+    await handler(tokenEvent('Basic dXNlcjpwYXNz')).catch(() => undefined);
+    expect(lastDecision()).toMatchObject({
+      detail: 'only OAuth 2.0 Bearer access tokens are accepted, not the Basic scheme',
+    });
+  });
+
+  it('times each decision in milliseconds, to the microsecond', async () => {
+    await handler(tokenEvent(bearer(await sign(claims(), trusted))));
+    const { durationMs } = lastDecision() as { durationMs: number };
+    expect(durationMs).toBeGreaterThan(0);
+    expect(durationMs).toBeLessThan(60_000);
+    expect(Math.round(durationMs * 1000) / 1000).toBe(durationMs);
+  });
+});
+
 describe('log levels', () => {
   it('at INFO, the deployed default, refusals are logged and allows are not', async () => {
     const atInfo = coldStart({ OKTA_ISSUER: jwks.issuer, POWERTOOLS_LOG_LEVEL: 'INFO' });
