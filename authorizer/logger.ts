@@ -21,7 +21,7 @@ export function logger(): Logger {
 export function debugEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   const levels = [env.AWS_LAMBDA_LOG_LEVEL, env.POWERTOOLS_LOG_LEVEL, env.LOG_LEVEL];
   const mayDebug =
-    levels.some((level) => /^(debug|trace)$/i.test(level?.trim() ?? '')) ||
+    levels.some((level) => /^(DEBUG|TRACE)$/.test(level?.trim() ?? '')) ||
     Number(env.POWERTOOLS_LOGGER_SAMPLE_RATE) > 0;
   return mayDebug && logger().level <= LogLevelThreshold.DEBUG;
 }
