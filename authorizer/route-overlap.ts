@@ -111,7 +111,6 @@ export function patternReachesRouteOf(
   route: RouteTemplate,
   takenBy: readonly RouteTemplate[],
 ): boolean {
-  if (!mayShareRequests(patternItems(pattern), templateItems(route))) return false;
   return someRequest([
     { items: templateItems(route), member: true },
     { items: patternItems(pattern), member: true },
@@ -119,20 +118,8 @@ export function patternReachesRouteOf(
   ]);
 }
 
-/** A cheap first look: a differing method or literal before any wildcard rules out a common request. */
-function mayShareRequests(a: Item[], b: Item[]): boolean {
-  for (let i = 0; i < Math.min(a.length, b.length); i += 1) {
-    const x = a[i] as Item;
-    const y = b[i] as Item;
-    if (x.read === 'many' || y.read === 'many') return true;
-    if (x.read === 'exact' && y.read === 'exact' && x.value !== y.value) return false;
-  }
-  return a.length === b.length || a.at(-1)?.read === 'many' || b.at(-1)?.read === 'many';
-}
-
 /** Whether two routes match a common request. */
 export function overlaps(a: RouteTemplate, b: RouteTemplate): boolean {
-  if (!mayShareRequests(templateItems(a), templateItems(b))) return false;
   return someRequest([
     { items: templateItems(a), member: true },
     { items: templateItems(b), member: true },

@@ -111,14 +111,11 @@ const RANK = { literal: 0, param: 1, greedy: 2 } as const;
  * ANY. Negative when `a` wins.
  */
 export function precedence(a: RouteTemplate, b: RouteTemplate): number {
-  const length = Math.max(a.segments.length, b.segments.length);
+  // A greedy segment is the last: comparing as far as the shorter template is enough.
+  const length = Math.min(a.segments.length, b.segments.length);
   for (let i = 0; i < length; i += 1) {
-    const sa = a.segments[i];
-    const sb = b.segments[i];
-    if (!sa || !sb) break;
-    const diff = RANK[sa.kind] - RANK[sb.kind];
+    const diff = RANK[(a.segments[i] as Segment).kind] - RANK[(b.segments[i] as Segment).kind];
     if (diff !== 0) return diff;
-    if (sa.kind === 'greedy') break;
   }
   return (a.method === 'ANY' ? 1 : 0) - (b.method === 'ANY' ? 1 : 0);
 }
