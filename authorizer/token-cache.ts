@@ -49,7 +49,6 @@ export class VerifiedTokenCache {
 
   /** Records a successful verification of `token`. */
   set(token: string, claims: AccessTokenClaims): void {
-    if (this.maxEntries <= 0) return;
     const key = tailHash(token);
     if (!this.seenOnce.delete(key)) {
       if (this.seenOnce.size >= 4 * this.maxEntries) this.seenOnce.clear();

@@ -285,6 +285,12 @@ export const MATRIX: MatrixCase[] = [
     reason: 'malformed_token',
   },
   {
+    name: 'a character outside base64url after the signature',
+    header: async (ctx) => bearer(`${await valid(ctx)}!`),
+    status: 401,
+    reason: 'malformed_token',
+  },
+  {
     name: 'payload tampered after signing',
     header: async (ctx) =>
       bearer(tamper(await valid(ctx, { scp: ['ReadOnly'] }), { scp: ['AccessAll'] })),
@@ -323,6 +329,12 @@ export const MATRIX: MatrixCase[] = [
   {
     name: '`iat` 30 s ahead, within the clock skew (accepted)',
     header: (ctx) => bearer(valid(ctx, { iat: now() + 30 })),
+    status: 200,
+    reason: 'ok',
+  },
+  {
+    name: '`iat` missing (accepted: optional in RFC 7519)',
+    header: (ctx) => bearer(valid(ctx, { iat: undefined })),
     status: 200,
     reason: 'ok',
   },

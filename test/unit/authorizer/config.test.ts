@@ -51,6 +51,7 @@ describe('configuration errors say how to fix them', () => {
       /OKTA_ISSUER is not set.*https:\/\/dev-123456\.okta\.com\/oauth2\/default.*npm start/,
     ],
     ['', /OKTA_ISSUER is not set/],
+    ['   ', /OKTA_ISSUER is not set/],
     [
       'https://{yourOktaDomain}/oauth2/default',
       /placeholder.*Replace \{yourOktaDomain\} with your Okta domain/,

@@ -68,6 +68,8 @@ describe('the Authorization header', () => {
     ['a token without a scheme', 'abc.def.ghi', 'unsupported_scheme'],
     ['"Bearerx" and a token', 'Bearerx abc.def.ghi', 'unsupported_scheme'],
     ['Basic credentials', 'Basic dXNlcjpwYXNz', 'unsupported_scheme'],
+    ['a six-letter scheme followed by "bearer"', 'Digest bearer.x.y', 'unsupported_scheme'],
+    ['"xbearer", a tab and a token', 'xbearer\tabc.def.ghi', 'unsupported_scheme'],
   ])('%s: 401 %s, and the verifier is never asked', (_name, header, reason) => {
     const { verifier, seen } = verifierAnswering(claims(['ReadOnly']));
     expect(decide(header, verifier, readOnly)).toMatchObject({ outcome: 'unauthorized', reason });

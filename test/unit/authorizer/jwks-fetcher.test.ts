@@ -123,6 +123,36 @@ describe('JwksFetcher', () => {
     }
   });
 
+  it('a connection cut in the middle of the body is a FetchError, not a crash', async () => {
+    const cut = createServer((_req, res) => {
+      res.writeHead(200, { 'content-length': '1000' });
+      res.write('{"keys": [');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    await new Promise<void>((resolve) => cut.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = cut.address() as AddressInfo;
+    try {
+      const fetching = new JwksFetcher(2000).fetch(`http://127.0.0.1:${port}/v1/keys`);
+      await expect(fetching).rejects.toBeInstanceOf(FetchError);
+      // Said when the connection broke, not after the time-out.
+      await expect(fetching).rejects.not.toThrow(/timed out/);
+    } finally {
+      await new Promise<void>((resolve) => cut.close(() => resolve()));
+    }
+  });
+
+  it('leaves no timer behind once the JWKS has arrived', async () => {
+    const server = await serve(200, '{"keys":[]}');
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    try {
+      const before = timers();
+      await new JwksFetcher(60_000).fetch(server.uri);
+      expect(timers()).toBe(before);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('a refused connection is a FetchError (retried later), not a crash', async () => {
     const server = await serve(200, '{}');
     await server.close();

@@ -43,6 +43,8 @@ describe('parseMethodArn', () => {
     'arn:aws:execute-api:us-east-1:123456789012:abc123',
     'arn:aws:execute-api:us-east-1:123456789012:abc123/dev',
     'arn:aws:lambda:us-east-1:1:function/x/y',
+    'xarn:aws:execute-api:us-east-1:123456789012:abc123/dev/GET/api/whoami',
+    'arn:aws:execute-api:us-east-1:123456789012:abc123/dev/GET/api/whoami\nGET/api/x',
   ])('refuses %p instead of guessing', (value) => {
     expect(() => parseMethodArn(value)).toThrow(/Unexpected methodArn/);
   });

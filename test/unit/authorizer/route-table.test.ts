@@ -1,4 +1,9 @@
-import { canPassBothWithout, satisfies } from '../../../authorizer/access';
+import {
+  canPassBothWithout,
+  describeRequirement,
+  missingScopes,
+  satisfies,
+} from '../../../authorizer/access';
 import { compileRouteTable, RouteTableError } from '../../../authorizer/route-table';
 import {
   parseRoute,
@@ -115,6 +120,15 @@ describe('every mistake is refused with the route and the fix', () => {
       /name the same path segment \{id\} and \{name\}/,
     ],
     [
+      { 'GET /a/{p+}': 'anonymous', 'POST /a/{q+}': 'anonymous' },
+      /name the same path segment \{p\+\} and \{q\+\}/,
+    ],
+    [
+      { 'GET /a/{p+}': 'anonymous', 'POST /a/{p}': 'anonymous' },
+      /name the same path segment \{p\+\} and \{p\}/,
+    ],
+    [{ 'GET /api/x': {} }, /has the access \{\}/],
+    [
       { 'GET /api/{p+}': { allOf: ['A'] }, 'GET /api/x/{y}': { allOf: ['B'] } },
       /GET \/api\/\{p\+\} and GET \/api\/x\/\{y\} overlap in a way an IAM policy cannot tell apart/,
     ],
@@ -161,7 +175,24 @@ describe('access', () => {
     expect(satisfies(requirement, scopes)).toBe(expected);
   });
 
+  it('names the scopes a token lacks: none for any valid token', () => {
+    expect(missingScopes(auth, [])).toEqual([]);
+    expect(missingScopes(all, ['B'])).toEqual(['A']);
+    expect(missingScopes(any, ['C'])).toEqual(['A', 'B']);
+  });
+
+  it('describes a requirement for people', () => {
+    expect(describeRequirement(auth)).toBe('any valid access token');
+    expect(describeRequirement(all)).toBe('all of A, B');
+    expect(describeRequirement(any)).toBe('any of A, B');
+  });
+
   it('knows when one token can pass two requirements and fail a third', () => {
+    expect(canPassBothWithout(all, auth, all)).toBe(false);
+    expect(
+      canPassBothWithout({ kind: 'anyOf', scopes: ['A'] }, auth, { kind: 'anyOf', scopes: ['A'] }),
+    ).toBe(false);
+    expect(canPassBothWithout(any, auth, { kind: 'anyOf', scopes: ['A'] })).toBe(true);
     expect(canPassBothWithout(auth, auth, any)).toBe(true);
     expect(canPassBothWithout(all, auth, any)).toBe(false);
     expect(canPassBothWithout(any, any, all)).toBe(true);

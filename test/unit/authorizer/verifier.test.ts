@@ -1,5 +1,13 @@
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
-import { InvalidClaimsError, readScopes, toClaims } from '../../../authorizer/verifier';
+import { loadConfig } from '../../../authorizer/config';
+import {
+  createVerifier,
+  InvalidClaimsError,
+  readScopes,
+  toClaims,
+} from '../../../authorizer/verifier';
+import { startJwksServer } from '../../../testkit/jwks-server';
+import { oktaClaims, rsaKey, sign } from '../../../testkit/tokens';
 
 // The claims the pipeline relies on, read from a verified payload. The whole verifier, keys and
 // all, runs in test/security/matrix.test.ts and token-cache.test.ts.
@@ -81,5 +89,25 @@ describe('toClaims', () => {
     expect(claims.cid).toBeUndefined();
     expect(claims.uid).toBeUndefined();
     expect(toClaims(payload({ uid: 7 })).uid).toBeUndefined();
+  });
+});
+
+describe('iat', () => {
+  it('may be up to 60 s ahead (clock skew), not more', async () => {
+    const key = await rsaKey();
+    const jwks = await startJwksServer([key.publicJwk]);
+    try {
+      const verifier = createVerifier(loadConfig({ OKTA_ISSUER: jwks.issuer }));
+      await verifier.hydrate();
+      const now = Math.floor(Date.now() / 1000);
+      jest.spyOn(Date, 'now').mockReturnValue(now * 1000);
+      const token = (iat: number) => sign(oktaClaims(jwks.issuer, { iat }), key);
+      expect(verifier.verify(await token(now + 60))).toMatchObject({ sub: 'test-client' });
+      const ahead = await token(now + 61);
+      expect(() => verifier.verify(ahead)).toThrow(new InvalidClaimsError('iat is in the future'));
+    } finally {
+      jest.restoreAllMocks();
+      await jwks.close();
+    }
   });
 });
