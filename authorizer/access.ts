@@ -29,6 +29,7 @@ export function missingScopes(requirement: Requirement, scopes: readonly string[
 function smallestPassing(requirement: Requirement): (readonly string[])[] {
   switch (requirement.kind) {
     case 'authenticated':
+      // Stryker disable next-line ArrayDeclaration: any set passes 'authenticated'; a made-up scope in it changes no answer
       return [[]];
     case 'allOf':
       return [requirement.scopes];

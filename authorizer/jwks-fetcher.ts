@@ -25,6 +25,7 @@ export class JwksFetcher implements Fetcher {
           { headers: { accept: 'application/json' } },
           (response: IncomingMessage) => {
             if (response.statusCode !== 200) {
+              // Stryker disable next-line BlockStatement,CallExpression: fail() destroys the request and its socket right after
               response.resume();
               fail(
                 new NonRetryableFetchError(

@@ -23,6 +23,7 @@ export interface RouteTemplate {
 }
 
 export class RouteSyntaxError extends Error {
+  // Stryker disable next-line StringLiteral: the error's name; compileRouteTable rewraps it
   override name = 'RouteSyntaxError';
 }
 
@@ -97,7 +98,7 @@ export function matches(route: RouteTemplate, method: string, path: string[]): b
     const segment = segments[i] as Segment;
     if (segment.kind === 'greedy') return path.length > i;
     const part = path[i];
-    if (part === undefined || part === '') return false;
+    if (!part) return false;
     if (segment.kind === 'literal' && segment.value !== part) return false;
   }
   return path.length === segments.length;
@@ -128,6 +129,7 @@ export function routeOf<T extends RouteTemplate>(
 ): T | undefined {
   let best: T | undefined;
   for (const route of routes) {
+    // Stryker disable next-line EqualityOperator: distinct routes of a valid table that match one request never tie
     if (matches(route, method, path) && (!best || precedence(route, best) < 0)) best = route;
   }
   return best;

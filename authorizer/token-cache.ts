@@ -39,6 +39,7 @@ export class VerifiedTokenCache {
       this.entries.delete(key);
       return undefined;
     }
+    // Stryker disable next-line ConditionalExpression: a shortcut; moving the most recent entry to the end again changes nothing
     if (key !== this.mostRecent) {
       this.entries.delete(key);
       this.entries.set(key, entry); // most recently used last
@@ -77,6 +78,7 @@ export class VerifiedTokenCache {
 /** FNV-1a over the token's last characters (its signature's, for a JWT), cut to 30 bits: a small integer, no allocation. */
 function tailHash(token: string): number {
   let hash = 0x811c9dc5;
+  // Stryker disable next-line MethodExpression,EqualityOperator: past either end charCodeAt is NaN (0 in the XOR): the hash only changes, and entries compare whole tokens
   for (let i = Math.max(0, token.length - INDEX_CHARS); i < token.length; i += 1) {
     hash = Math.imul(hash ^ token.charCodeAt(i), 0x01000193);
   }
