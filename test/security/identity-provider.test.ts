@@ -130,6 +130,8 @@ describe('key rotation', () => {
       expect.objectContaining({
         level: 'WARN',
         message: 'JWKS refresh failed; still using the cached keys',
+        jwksUri: jwks.jwksUri,
+        error: expect.objectContaining({ message: expect.stringMatching(/Status code is 503/) }),
       }),
     );
   });

@@ -233,7 +233,11 @@ describe('refusals that are not about the token', () => {
       /Replace \{yourOktaDomain\}/,
     );
     expect(logs.lines()).toContainEqual(
-      expect.objectContaining({ level: 'ERROR', message: 'authorizer misconfigured' }),
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'authorizer misconfigured',
+        error: expect.objectContaining({ message: expect.stringMatching(/^OKTA_ISSUER still/) }),
+      }),
     );
   });
 });
