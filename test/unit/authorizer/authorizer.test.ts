@@ -194,6 +194,20 @@ describe('the decision log line (what the metric filters and an operator read)',
     expect(line.detail).toMatch(/^Issuer not allowed.*x…$/);
   });
 
+  it('keeps a detail of exactly 200 characters whole', async () => {
+    const detailFor = async (iss: string) => {
+      await handler(tokenEvent(bearer(await sign(claims({ iss }), trusted)))).catch(
+        () => undefined,
+      );
+      return (lastDecision() as { detail: string }).detail;
+    };
+    const base = 'https://evil.example/';
+    const overhead = (await detailFor(base)).length - base.length;
+    const detail = await detailFor(base + 'x'.repeat(200 - overhead - base.length));
+    expect(detail).toHaveLength(200);
+    expect(detail).not.toMatch(/…$/);
+  });
+
   it('keeps a short detail whole', async () => {
     await handler(tokenEvent('Basic dXNlcjpwYXNz')).catch(() => undefined);
     expect(lastDecision()).toMatchObject({

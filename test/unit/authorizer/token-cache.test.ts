@@ -81,7 +81,14 @@ describe('VerifiedTokenCache', () => {
     admit(cache, 'c', claims(100));
     expect(cache.get('b', 0)).toBeUndefined();
     expect(cache.get('a', 0)).toBeDefined();
-    // Admitting a token again refreshes it rather than adding a second entry.
+    // Admitting a token again makes it the most recent, rather than adding a second entry.
+    const readmitted = new VerifiedTokenCache(2);
+    admit(readmitted, 'a', claims(100));
+    admit(readmitted, 'b', claims(100));
+    admit(readmitted, 'a', claims(100));
+    admit(readmitted, 'c', claims(100));
+    expect(readmitted.get('a', 0)).toBeDefined();
+    expect(readmitted.get('b', 0)).toBeUndefined();
     admit(cache, 'a', claims(200));
     expect(cache.size).toBe(2);
     expect(cache.get('a', 150)).toEqual(claims(200));

@@ -78,6 +78,8 @@ describe('whoami', () => {
     const result = await load('whoami')(event(undefined));
     expect(result.statusCode).toBe(500);
     expect(result.body).not.toContain('svc');
+    const noContext = { headers: {} } as unknown as APIGatewayProxyEvent;
+    expect((await load('whoami')(noContext)).statusCode).toBe(500);
   });
 
   it.each([
@@ -122,7 +124,8 @@ describe('messages', () => {
       'Access-Control-Allow-Origin': '*',
     });
     const body = JSON.parse(result.body);
-    expect(body.messages).toEqual(expect.arrayContaining([{ id: 1, text: expect.any(String) }]));
+    expect(body.messages.map((m: { id: number }) => m.id)).toEqual([1, 2, 3]);
+    for (const message of body.messages) expect(message.text).toMatch(/^[A-Z].{20,}\.$/);
     expect(body.requestedBy).toEqual({ sub: 'svc', scopes: ['ReadOnly'] });
   });
 
@@ -134,7 +137,9 @@ describe('messages', () => {
   it('fails closed with a 500 when no authorizer ran', async () => {
     const result = await load('messages')(event(undefined));
     expect(result.statusCode).toBe(500);
-    expect(result.body).not.toContain('Welcome');
+    expect(JSON.parse(result.body)).toEqual({ message: 'Internal server error' });
+    const noContext = { headers: {} } as unknown as APIGatewayProxyEvent;
+    expect((await load('messages')(noContext)).statusCode).toBe(500);
   });
 });
 
@@ -174,7 +179,12 @@ describe('CORS headers on handler responses', () => {
     const result = await load(
       'hello',
       origins,
-    )(event(undefined, { Referer: 'https://app.example.com', ORIGIN: 'https://app.example.com' }));
+    )(
+      event(undefined, {
+        Referer: 'https://admin.example.com/page',
+        ORIGIN: 'https://app.example.com',
+      }),
+    );
     expect(result.headers).toMatchObject({
       'Access-Control-Allow-Origin': 'https://app.example.com',
     });
