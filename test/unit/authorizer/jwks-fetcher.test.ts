@@ -143,12 +143,16 @@ describe('JwksFetcher', () => {
 
   it('leaves no timer behind once the JWKS has arrived', async () => {
     const server = await serve(200, '{"keys":[]}');
-    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const set = jest.spyOn(global, 'setTimeout');
+    const clear = jest.spyOn(global, 'clearTimeout');
     try {
-      const before = timers();
       await new JwksFetcher(60_000).fetch(server.uri);
-      expect(timers()).toBe(before);
+      const armed = set.mock.calls.findIndex(([, ms]) => ms === 60_000);
+      expect(armed).toBeGreaterThanOrEqual(0);
+      expect(clear).toHaveBeenCalledWith(set.mock.results[armed]?.value);
     } finally {
+      set.mockRestore();
+      clear.mockRestore();
       await server.close();
     }
   });

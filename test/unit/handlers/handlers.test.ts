@@ -212,8 +212,6 @@ describe('CORS headers on handler responses', () => {
 
 describe('parseOrigins', () => {
   it('reads *, the default, or a trimmed list of http(s) origins', () => {
-    const { parseOrigins } =
-      require('../../../handlers/cors-origins') as typeof import('../../../handlers/cors-origins');
     expect(parseOrigins(undefined)).toEqual(['*']);
     expect(parseOrigins(' * ')).toEqual(['*']);
     expect(parseOrigins(' https://a.example.com , http://localhost:8080,')).toEqual([
