@@ -2,7 +2,12 @@
 // the property-based ones last, so a mutant is usually killed within seconds.
 const Sequencer = require('@jest/test-sequencer').default;
 
-const LAST = ['/security/matrix', '/security/identity-provider', '/security/cache-safety', '/security/fuzz'];
+const LAST = [
+  '/security/matrix',
+  '/security/identity-provider',
+  '/security/cache-safety',
+  '/security/fuzz',
+];
 const rank = (path) => LAST.findIndex((part) => path.includes(part));
 
 class FastFirst extends Sequencer {
