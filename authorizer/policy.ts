@@ -51,8 +51,8 @@ export function parseMethodArn(methodArn: string): MethodArn {
  * refuses tables where such a Deny could also hit an allowed route's requests.
  */
 export function createPolicies(table: ProtectedRoutes) {
-  // Keyed by the joined scope list and computed from that key alone, so two lists that join
-  // alike cannot get each other's policy (a token's `scp` comes in the issuer's order).
+  // Keyed by the space-joined scope list, and computed from that key. The join loses nothing:
+  // readScopes refuses a scope with a space in it. (A token's `scp` comes in the issuer's order.)
   const byStage = memo(MAX_ENTRIES, (prefix: string) =>
     memo(MAX_ENTRIES, (scopes: string) =>
       buildPolicy(table.protectedRoutes, prefix, scopes.split(' ')),

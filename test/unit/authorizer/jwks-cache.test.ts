@@ -27,6 +27,14 @@ function endpoint(jwks: unknown) {
   return state;
 }
 
+/** A cache in front of an endpoint publishing one key, reporting failed refreshes to a mock. */
+async function cacheOfOneKey(kid: string) {
+  const issuer = endpoint({ keys: [(await rsaKey(kid)).publicJwk] });
+  const onStaleRefreshFailed = jest.fn();
+  const cache = new ResilientJwksCache({ fetcher: issuer, ...OPTIONS, onStaleRefreshFailed });
+  return { issuer, cache, onStaleRefreshFailed };
+}
+
 const jwtWithKid = (kid: string) =>
   ({ header: { alg: 'RS256', kid }, payload: {} }) as unknown as DecomposedJwt;
 
@@ -109,10 +117,7 @@ describe('looking up a key', () => {
   });
 
   it('keeps serving the cached keys when that refresh fails, and reports the failure', async () => {
-    const key = await rsaKey('k');
-    const issuer = endpoint({ keys: [key.publicJwk] });
-    const onStaleRefreshFailed = jest.fn();
-    const cache = new ResilientJwksCache({ fetcher: issuer, ...OPTIONS, onStaleRefreshFailed });
+    const { issuer, cache, onStaleRefreshFailed } = await cacheOfOneKey('k');
     await cache.getJwk(URI, jwtWithKid('k'));
     issuer.down = true;
     now += 600_001;
@@ -122,10 +127,7 @@ describe('looking up a key', () => {
   });
 
   it('fetches the JWKS the first time without calling it a failed refresh', async () => {
-    const key = await rsaKey('k');
-    const issuer = endpoint({ keys: [key.publicJwk] });
-    const onStaleRefreshFailed = jest.fn();
-    const cache = new ResilientJwksCache({ fetcher: issuer, ...OPTIONS, onStaleRefreshFailed });
+    const { issuer, cache, onStaleRefreshFailed } = await cacheOfOneKey('k');
     await expect(cache.getJwk(URI, jwtWithKid('k'))).resolves.toMatchObject({ kid: 'k' });
     expect(issuer.requests).toBe(1);
     expect(onStaleRefreshFailed).not.toHaveBeenCalled();

@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type RequestListener } from 'node:http';
 import { globalAgent } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { FetchError, NonRetryableFetchError } from 'aws-jwt-verify/error';
@@ -8,23 +8,32 @@ import { type JwksServer, startJwksServer } from '../../../testkit/jwks-server';
 const MB = 1024 * 1024;
 const text = (buffer: ArrayBuffer) => Buffer.from(buffer).toString();
 
-/** A loopback server answering every request with `status` and `body`, sent in `chunks` pieces. */
+/** A loopback JWKS endpoint answering with `answer`; `close` also ends open connections. */
+async function listening(answer: RequestListener) {
+  const server = createServer(answer);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    uri: `http://127.0.0.1:${port}/oauth2/default/v1/keys`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Answers every request with `status` and `body`, sent in `chunks` pieces. */
 async function serve(status: number, body: string, chunks = 1) {
   const seen: IncomingHttpHeaders[] = [];
-  const server: Server = createServer((req, res) => {
+  const server = await listening((req, res) => {
     seen.push(req.headers);
     res.writeHead(status, { 'content-type': 'application/json' });
     const size = Math.ceil(body.length / chunks);
     for (let i = 0; i < body.length; i += size) res.write(body.slice(i, i + size));
     res.end();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  return {
-    uri: `http://127.0.0.1:${port}/oauth2/default/v1/keys`,
-    seen,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  return { ...server, seen };
 }
 
 describe('JwksFetcher', () => {
@@ -110,34 +119,29 @@ describe('JwksFetcher', () => {
   });
 
   it('gives up on a JWKS that does not answer in time', async () => {
-    const silent = createServer(() => undefined);
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
-    const { port } = silent.address() as AddressInfo;
+    const silent = await listening(() => undefined);
     try {
-      const fetching = new JwksFetcher(100).fetch(`http://127.0.0.1:${port}/v1/keys`);
+      const fetching = new JwksFetcher(100).fetch(silent.uri);
       await expect(fetching).rejects.toBeInstanceOf(FetchError);
       await expect(fetching).rejects.toThrow(/timed out after 100 ms/);
     } finally {
-      silent.closeAllConnections();
-      await new Promise<void>((resolve) => silent.close(() => resolve()));
+      await silent.close();
     }
   });
 
   it('a connection cut in the middle of the body is a FetchError, not a crash', async () => {
-    const cut = createServer((_req, res) => {
+    const cut = await listening((_req, res) => {
       res.writeHead(200, { 'content-length': '1000' });
       res.write('{"keys": [');
       setTimeout(() => res.socket?.destroy(), 20);
     });
-    await new Promise<void>((resolve) => cut.listen(0, '127.0.0.1', () => resolve()));
-    const { port } = cut.address() as AddressInfo;
     try {
-      const fetching = new JwksFetcher(2000).fetch(`http://127.0.0.1:${port}/v1/keys`);
+      const fetching = new JwksFetcher(2000).fetch(cut.uri);
       await expect(fetching).rejects.toBeInstanceOf(FetchError);
       // Said when the connection broke, not after the time-out.
       await expect(fetching).rejects.not.toThrow(/timed out/);
     } finally {
-      await new Promise<void>((resolve) => cut.close(() => resolve()));
+      await cut.close();
     }
   });
 

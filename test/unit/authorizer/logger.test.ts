@@ -1,20 +1,26 @@
+import { withEnv } from '../../fixtures/env';
 import { captureLogs } from '../../fixtures/logs';
 
 type LoggerModule = typeof import('../../../authorizer/logger');
 
+// Only what each case sets: the shell's own log settings must not leak in.
+const UNSET = {
+  AWS_LAMBDA_LOG_LEVEL: undefined,
+  POWERTOOLS_LOG_LEVEL: undefined,
+  LOG_LEVEL: undefined,
+  POWERTOOLS_LOGGER_SAMPLE_RATE: undefined,
+  POWERTOOLS_SERVICE_NAME: undefined,
+};
+
 /** `use` on a fresh copy of logger.ts, in this environment, as a cold start would see both. */
 function fresh<T>(env: Record<string, string>, use: (module: LoggerModule) => T): T {
-  const saved = process.env;
-  process.env = { ...env };
-  try {
+  return withEnv({ ...UNSET, ...env }, () => {
     let loaded: LoggerModule | undefined;
     jest.isolateModules(() => {
       loaded = require('../../../authorizer/logger') as LoggerModule;
     });
     return use(loaded as LoggerModule);
-  } finally {
-    process.env = saved;
-  }
+  });
 }
 
 describe('debugEnabled: whether allow decisions are logged', () => {

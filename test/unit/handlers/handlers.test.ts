@@ -1,13 +1,11 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { parseOrigins } from '../../../handlers/cors-origins';
+import { withEnv } from '../../fixtures/env';
 
 type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
 function load(name: 'hello' | 'whoami' | 'messages', corsOrigins?: string): Handler {
-  const saved = process.env.CORS_ORIGINS;
-  if (corsOrigins === undefined) delete process.env.CORS_ORIGINS;
-  else process.env.CORS_ORIGINS = corsOrigins;
-  try {
+  return withEnv({ CORS_ORIGINS: corsOrigins }, () => {
     let handler: Handler | undefined;
     jest.isolateModules(() => {
       // Spelled out, not a template: jest (and so Stryker) sees which handler each test loads.
@@ -19,10 +17,7 @@ function load(name: 'hello' | 'whoami' | 'messages', corsOrigins?: string): Hand
       handler = (modules[name]() as { handler: Handler }).handler;
     });
     return handler as Handler;
-  } finally {
-    if (saved === undefined) delete process.env.CORS_ORIGINS;
-    else process.env.CORS_ORIGINS = saved;
-  }
+  });
 }
 
 const event = (authorizer?: Record<string, unknown>, headers: Record<string, string> = {}) =>
