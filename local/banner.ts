@@ -3,6 +3,7 @@ import { describeRequirement, satisfies } from '../authorizer/access';
 import type { Route, RouteTable } from '../authorizer/route-table';
 import type { Segment } from '../authorizer/route-patterns';
 import type { LocalIssuer } from './issuer';
+import { DEFAULT_PORTS } from './ports';
 
 /** The token command's default scope: the guide's. */
 export const DEFAULT_TOKEN_SCOPE = 'AccessAll';
@@ -23,6 +24,9 @@ export interface BannerOptions {
 
 export function banner(options: BannerOptions): string {
   const { apiUrl, table, issuer } = options;
+  // Beside another stack, `npm run token` finds this one by its port.
+  const apiPort = new URL(apiUrl).port;
+  const token = `${issuer && apiPort !== String(DEFAULT_PORTS.API_PORT) ? `API_PORT=${apiPort} ` : ''}npm run -s token`;
   const width = Math.max(...table.routes.map((route) => route.key.length + apiUrl.length));
   const lines = [
     '',
@@ -52,9 +56,9 @@ export function banner(options: BannerOptions): string {
     lines.push(
       `  Client ID   ${issuer.client.id}`,
       `  Secret      ${issuer.client.secret}`,
-      `  JWT client  ${issuer.jwtClient.id}: npm run -s token -- --private-key ${options.keyFile}`,
+      `  JWT client  ${issuer.jwtClient.id}: ${token} -- --private-key ${options.keyFile}`,
       `  Dev users   ${issuer.users.users.map((u) => u.login).join(', ')}, password ${issuer.users.password}`,
-      `              (alice may get every scope, bob ReadOnly): npm run -s token -- --user alice`,
+      `              (alice may get every scope, bob ReadOnly): ${token} -- --user alice`,
       `  Scopes      ${issuer.scopes.join(', ')}`,
     );
   } else if (!options.hasOktaClient) {
@@ -62,7 +66,7 @@ export function banner(options: BannerOptions): string {
       '  For `npm run token`, set OKTA_CLIENT_ID and OKTA_CLIENT_SECRET (your API Services app) in .env.',
     );
   }
-  lines.push('', 'Try it (in another terminal, in this folder):', ...tryIt(apiUrl, table));
+  lines.push('', 'Try it (in another terminal, in this folder):', ...tryIt(apiUrl, table, token));
   if (issuer) {
     lines.push(
       '',
@@ -80,7 +84,7 @@ export function banner(options: BannerOptions): string {
  * none, then a token per other scope the table names, on every protected route, with the status
  * the table gives it.
  */
-function tryIt(apiUrl: string, table: RouteTable): string[] {
+function tryIt(apiUrl: string, table: RouteTable, token: string): string[] {
   const lines: string[] = [];
   const curl = (route: Route, auth: string, comment: string) => {
     const [method, path] = route.key.split(' ') as [string, string];
@@ -90,6 +94,7 @@ function tryIt(apiUrl: string, table: RouteTable): string[] {
   for (const route of table.routes) {
     if (route.access === 'anonymous') curl(route, '', '200: anonymous');
   }
+  const tokenCommand = token;
   const tokens = [
     { name: 'TOKEN', scopes: [DEFAULT_TOKEN_SCOPE], args: '' },
     ...table.scopes
@@ -101,7 +106,7 @@ function tryIt(apiUrl: string, table: RouteTable): string[] {
       })),
   ];
   for (const [index, token] of tokens.entries()) {
-    lines.push(`  ${token.name}=$(npm run -s token${token.args})`);
+    lines.push(`  ${token.name}=$(${tokenCommand}${token.args})`);
     for (const route of table.protectedRoutes) {
       const status = satisfies(route.requirement, token.scopes) ? '200' : '403';
       curl(

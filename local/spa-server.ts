@@ -14,10 +14,18 @@ export interface SpaConfig {
 
 export interface SpaServer {
   url: string;
+  port: number;
+  /** What the app is told at /config.json; until then it answers 503. */
+  configure(config: SpaConfig): void;
   close(): Promise<void>;
 }
 
-export async function startSpa(port: number, config: SpaConfig): Promise<SpaServer> {
+/**
+ * Listens first (port 0: any free one), so the local issuer can be told the app's origin for its
+ * redirect URI; the app's configuration follows once the API and the issuer are up.
+ */
+export async function startSpa(port: number): Promise<SpaServer> {
+  let config: SpaConfig | undefined;
   const bundled = await build({
     entryPoints: [join(__dirname, 'spa/app.ts')],
     bundle: true,
@@ -35,7 +43,11 @@ export async function startSpa(port: number, config: SpaConfig): Promise<SpaServ
     if (path === '/app.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
     } else if (path === '/config.json') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(config));
+      if (config) {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(config));
+      } else {
+        res.writeHead(503, { 'retry-after': '1' }).end();
+      }
     } else {
       // Every other path is the app (its /login/callback included).
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
@@ -45,8 +57,13 @@ export async function startSpa(port: number, config: SpaConfig): Promise<SpaServ
     server.once('error', reject);
     server.listen(port, 'localhost', () => resolve());
   });
+  const { port: bound } = server.address() as AddressInfo;
   return {
-    url: `http://localhost:${(server.address() as AddressInfo).port}`,
+    url: `http://localhost:${bound}`,
+    port: bound,
+    configure: (value) => {
+      config = value;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

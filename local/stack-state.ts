@@ -15,6 +15,8 @@ export interface StackState {
   apiUrl: string;
   apiPort?: number;
   issuerPort: number;
+  /** The demo app's, when it runs. */
+  spaPort?: number;
   client: { id: string; secret: string };
   jwtClient: { id: string; keyFile: string };
   /** The public SPA client and the dev users who can sign in with it. */
@@ -31,7 +33,11 @@ const stateFile = (pid: number) => join(stacksDir(), `${pid}.json`);
 /** The private_key_jwt client's key, for `npm run token -- --private-key <file>`. */
 const keyFileOf = (pid: number) => join(stacksDir(), `${pid}-client-key.json`);
 
-export function writeStackState(issuer: LocalIssuer, apiUrl: string, apiPort?: number): StackState {
+export function writeStackState(
+  issuer: LocalIssuer,
+  apiUrl: string,
+  ports: { apiPort?: number; spaPort?: number } = {},
+): StackState {
   mkdirSync(stacksDir(), { recursive: true, mode: 0o700 });
   const pid = process.pid;
   writeFileSync(keyFileOf(pid), `${JSON.stringify(issuer.jwtClient.privateJwk, null, 2)}\n`, {
@@ -42,10 +48,11 @@ export function writeStackState(issuer: LocalIssuer, apiUrl: string, apiPort?: n
     issuer: issuer.issuer,
     audience: issuer.audience,
     apiUrl,
-    apiPort,
+    apiPort: ports.apiPort,
     issuerPort: Number(new URL(issuer.issuer).port),
     client: issuer.client,
     jwtClient: { id: issuer.jwtClient.id, keyFile: keyFileOf(pid) },
+    spaPort: ports.spaPort,
     spaClient: issuer.spaClient,
     users: { logins: issuer.users.users.map((u) => u.login), password: issuer.users.password },
   };
@@ -79,9 +86,13 @@ export function runningStacks(): StackState[] {
   return stacks.sort((a, b) => a.pid - b.pid);
 }
 
+/** The files a stack's state is in: its dev client's secret and private key among them. */
+export function stateFilesOf(pid = process.pid): string[] {
+  return [stateFile(pid), keyFileOf(pid)];
+}
+
 export function removeStackState(pid = process.pid): void {
-  rmSync(stateFile(pid), { force: true });
-  rmSync(keyFileOf(pid), { force: true });
+  for (const file of stateFilesOf(pid)) rmSync(file, { force: true });
 }
 
 function isAlive(pid: number): boolean {

@@ -15,6 +15,11 @@ export interface StackOptions {
   /** The demo app's origin: the local issuer's SPA client may send users back there. */
   spaOrigin?: string;
   env: NodeJS.ProcessEnv;
+  /**
+   * Files to remove if this process is killed hard (kill -9) before it could: its state, with the
+   * dev secrets in it. Serverless offline, which outlives it by a moment, removes them.
+   */
+  removeOnKill?: string[];
   /** Where serverless offline's output goes, line by line. */
   output?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
@@ -51,8 +56,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const descriptionFile = join(work, 'gateway.json');
   const offline = spawn(
     process.execPath,
-    // Authorization is the local gateway's job, as it is API Gateway's.
-    [require.resolve('serverless/bin/serverless.js'), 'offline', 'start', '--noAuth'],
+    [
+      // Stops offline when this process is gone, however it went (the pipe on fd 3 closes).
+      '--require',
+      join(__dirname, 'offline-lifeline.cjs'),
+      require.resolve('serverless/bin/serverless.js'),
+      'offline',
+      'start',
+      // Authorization is the local gateway's job, as it is API Gateway's.
+      '--noAuth',
+    ],
     {
       env: {
         ...env,
@@ -60,9 +73,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         API_PORT: String(offlinePort),
         LAMBDA_PORT: String(lambdaPort),
         LOCAL_GATEWAY_FILE: descriptionFile,
+        LOCAL_STACK_LIFELINE_FD: '3',
+        LOCAL_STACK_REMOVE_ON_KILL: JSON.stringify(options.removeOnKill ?? []),
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group, so stopping it also stops the workers it starts.
+      // fd 3: the lifeline, never written to.
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      // Its own process group, so stopping it also stops the workers it starts, and Ctrl+C in
+      // the terminal reaches this process, which stops it in order.
       detached: true,
     },
   );
@@ -86,7 +103,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   const ready = new Promise<string>((resolve) => {
     for (const name of ['stdout', 'stderr'] as const) {
-      createInterface({ input: offline[name] }).on('line', (line) => {
+      createInterface({ input: offline[name] as NodeJS.ReadableStream }).on('line', (line) => {
         // Offline's own banner names its internal port; the API is the gateway's, which does not
         // serve offline's Lambda invoke routes.
         if (!line.includes('/2015-03-31/functions/')) {

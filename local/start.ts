@@ -11,14 +11,26 @@ import { type ServerlessFunctions, wireRoutes } from '../plugins/route-wiring';
 import { routes } from '../routes';
 import { resolveSettings } from '../settings';
 import { banner } from './banner';
-import { loadDotenv, requireNode22 } from './env';
-import { portFromEnv, portIsFree } from './ports';
-import { startSpa } from './spa-server';
+import { loadDotenv, requireSupportedNode } from './env';
+import { watchLaunchers } from './launcher-watch';
+import {
+  nextFreePort,
+  type PortSetting,
+  portInUseMessage,
+  portIsFree,
+  type StackPorts,
+  stackPorts,
+} from './ports';
+import { type SpaServer, startSpa } from './spa-server';
 import { startStack } from './stack';
-import { removeStackState, runningStacks, writeStackState } from './stack-state';
+import { removeStackState, runningStacks, stateFilesOf, writeStackState } from './stack-state';
+
+/** The ports of this start, by setting: a port error at bind time names the one that owns it. */
+let ports: StackPorts = {};
+let spa: SpaServer | undefined;
 
 async function main(): Promise<void> {
-  requireNode22('npm start');
+  requireSupportedNode('npm start');
   loadDotenv();
   const useOkta = Boolean(process.env.OKTA_ISSUER?.trim());
   // Fail now, with the fix in the message, rather than on the first request.
@@ -26,16 +38,22 @@ async function main(): Promise<void> {
   checkWiring();
   const settings = resolveSettings(process.env, { localIssuer: !useOkta });
 
-  const apiPort = portFromEnv('API_PORT', 3000);
-  const issuerPort = useOkta ? undefined : portFromEnv('ISSUER_PORT', 4000);
-  const spaPort = portFromEnv('SPA_PORT', 8080);
-  await checkPortsFree(apiPort, issuerPort, spaPort);
+  // The demo app signs users in at the local issuer, or at your Okta org with your SPA app.
+  const oktaSpaClientId = process.env.OKTA_SPA_CLIENT_ID?.trim();
+  ports = stackPorts(process.env, {
+    issuer: !useOkta,
+    spa: useOkta ? (oktaSpaClientId ? 'okta' : false) : 'local',
+  });
+  await checkPortsFree(ports);
 
+  // The demo app listens first: the local issuer needs its origin for the sign-in redirect URI.
+  spa = ports.SPA_PORT === undefined ? undefined : await startSpa(ports.SPA_PORT);
   const stack = await startStack({
-    apiPort,
-    issuerPort,
-    spaOrigin: `http://localhost:${spaPort}`,
+    apiPort: ports.API_PORT as number,
+    issuerPort: ports.ISSUER_PORT,
+    spaOrigin: spa?.url,
     env: process.env,
+    removeOnKill: stateFilesOf(),
     output: (line, stream) => process[stream].write(`${line}\n`),
   });
 
@@ -52,23 +70,25 @@ async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => void stop(0));
   }
+  // Whatever launched this (tsx, npm) killed hard: stop too, rather than run on unowned.
+  watchLaunchers(() => void stop(0));
   void stack.exited.then((code) => {
     if (!stopping) console.error(`serverless offline exited (code ${code}); stopping.`);
     void stop(code);
   });
 
   const { apiUrl, issuer } = stack;
-  // The demo app signs users in at the local issuer, or at your Okta org with your SPA app.
-  const spaClientId = issuer?.spaClient.id ?? process.env.OKTA_SPA_CLIENT_ID?.trim();
-  const spa =
-    spaClientId &&
-    (await startSpa(spaPort, {
+  const spaClientId = issuer?.spaClient.id ?? oktaSpaClientId;
+  if (spa && spaClientId) {
+    spa.configure({
       issuer: issuer?.issuer ?? (settings.oktaIssuer as string),
       clientId: spaClientId,
       apiUrl,
       scopes: ['openid', 'profile', 'email', ...table.scopes],
-    }));
-  const state = issuer && writeStackState(issuer, apiUrl, apiPort);
+    });
+  }
+  const apiPort = ports.API_PORT as number;
+  const state = issuer && writeStackState(issuer, apiUrl, { apiPort, spaPort: spa?.port });
   console.log(
     banner({
       apiUrl,
@@ -84,24 +104,24 @@ async function main(): Promise<void> {
 }
 
 /** A taken port is named with its fix: the stack already on it (and its pid), or another program. */
-async function checkPortsFree(
-  apiPort: number,
-  issuerPort: number | undefined,
-  spaPort: number,
-): Promise<void> {
-  const ports = [
-    ['API_PORT', apiPort, 'localhost'],
-    ['ISSUER_PORT', issuerPort, '127.0.0.1'],
-    ['SPA_PORT', spaPort, 'localhost'],
-  ] as const;
-  for (const [name, port, host] of ports) {
-    if (port === undefined || (await portIsFree(port, host))) continue;
-    const owner = runningStacks().find((s) => s.apiPort === port || s.issuerPort === port);
+async function checkPortsFree(chosen: StackPorts): Promise<void> {
+  const hosts: Record<PortSetting, string> = {
+    API_PORT: 'localhost',
+    ISSUER_PORT: '127.0.0.1',
+    SPA_PORT: 'localhost',
+  };
+  for (const name of Object.keys(chosen) as PortSetting[]) {
+    const port = chosen[name] as number;
+    // 0: picked free when the server listens.
+    if (port === 0 || (await portIsFree(port, hosts[name]))) continue;
+    const owner = runningStacks().find(
+      (s) => s.apiPort === port || s.issuerPort === port || s.spaPort === port,
+    );
     throw new ConfigError(
       owner
         ? `${name} ${port} is taken by a local stack already running (pid ${owner.pid}, ${owner.apiUrl || owner.issuer}). ` +
-            `Use that one, or start another on free ports: API_PORT=${apiPort + 1} ISSUER_PORT=${(issuerPort ?? 4000) + 1} SPA_PORT=${spaPort + 1} npm start.`
-        : `${name} ${port} is in use by another program. Set ${name} to a free port, e.g. ${name}=${port + 1} npm start.`,
+            `Use that one, or start another beside it: API_PORT=${await nextFreePort(chosen.API_PORT as number)} npm start (its other ports are then picked free).`
+        : `${name} ${port} is in use by another program. Set ${name} to a free port, e.g. ${name}=${await nextFreePort(port, hosts[name])} npm start.`,
     );
   }
 }
@@ -115,12 +135,14 @@ function checkWiring(): void {
   wireRoutes(routes, config.functions ?? {}, config.custom?.oktaAuthorizer);
 }
 
-main().catch((error: unknown) => {
+main().catch(async (error: unknown) => {
   const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
   console.error(
     inUse
-      ? `npm start: port ${(error as { port?: number }).port} is in use. Set ISSUER_PORT or API_PORT to a free port.`
+      ? // Taken between the check and the bind (a stack started at the same moment).
+        `npm start: ${portInUseMessage(ports, (error as { port?: number }).port)}`
       : `npm start: ${error instanceof Error ? error.message : String(error)}`,
   );
+  await spa?.close();
   process.exit(1);
 });

@@ -10,7 +10,7 @@ import { isLoopbackHost, parseIssuer } from '../authorizer/config';
 import { DEFAULT_TOKEN_SCOPE } from './banner';
 import { localScopes, TOKEN_COMMAND_REDIRECT_URI } from './issuer';
 import { SignInError, signInUser } from './user-sign-in';
-import { loadDotenv, requireNode22 } from './env';
+import { loadDotenv, requireSupportedNode } from './env';
 import { runningStacks, type StackState } from './stack-state';
 
 const USAGE = `Usage: npm run -s token -- [--scope "ReadOnly AccessAll"] [--private-key key.json]
@@ -242,7 +242,7 @@ function networkErrorCode(error: unknown): string | undefined {
 }
 
 async function main(): Promise<void> {
-  requireNode22('token');
+  requireSupportedNode('token');
   loadDotenv();
   let request: Request | undefined;
   try {

@@ -82,7 +82,7 @@ it('a third npm start on taken ports names the stack there and how to start anot
   expect(result.code).toBe(1);
   expect(result.stderr.trim()).toMatch(
     new RegExp(
-      `^npm start: API_PORT ${a.env.API_PORT} is taken by a local stack already running \\(pid ${pidOf(a)}, http://localhost:${a.env.API_PORT}\\)\\. .*API_PORT=\\d+ ISSUER_PORT=\\d+ SPA_PORT=\\d+ npm start\\.$`,
+      `^npm start: API_PORT ${a.env.API_PORT} is taken by a local stack already running \\(pid ${pidOf(a)}, http://localhost:${a.env.API_PORT}\\)\\. Use that one, or start another beside it: API_PORT=\\d+ npm start \\(its other ports are then picked free\\)\\.$`,
     ),
   );
 });
@@ -98,8 +98,29 @@ it('a port held by another program is named, with the variable to change', async
       ISSUER_PORT: String(await freePort()),
     });
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toBe(
-      `npm start: API_PORT ${port} is in use by another program. Set API_PORT to a free port, e.g. API_PORT=${port + 1} npm start.`,
+    expect(result.stderr.trim()).toMatch(
+      new RegExp(
+        `^npm start: API_PORT ${port} is in use by another program\\. Set API_PORT to a free port, e\\.g\\. API_PORT=\\d+ npm start\\.$`,
+      ),
+    );
+  } finally {
+    blocker.close();
+  }
+});
+
+it("the demo app's port held by another program is named SPA_PORT, not another setting", async () => {
+  const blocker = createServer();
+  const port = await freePort();
+  await new Promise<void>((resolve) => blocker.listen(port, 'localhost', () => resolve()));
+  try {
+    const result = await runTsx('local/start.ts', [], {
+      ...shared,
+      API_PORT: String(await freePort()),
+      SPA_PORT: String(port),
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toMatch(
+      new RegExp(`^npm start: SPA_PORT ${port} is in use by another program\\. Set SPA_PORT`),
     );
   } finally {
     blocker.close();

@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
 import { compileRouteTable } from '../../authorizer/route-table';
+import { DEPLOYED } from '../../local/node-version.cjs';
 import { routes } from '../../routes';
 import { methodsByRoute, ProjectCopy, type Resources } from '../fixtures/project-copy';
+import { ROOT } from '../fixtures/processes';
 
 // serverless-offline ignores gateway responses, CORS origins and the authorizer TTL, so they are
 // checked here, on the CloudFormation template that `serverless package` builds for AWS. Each
@@ -17,6 +22,22 @@ async function packageFor(env: NodeJS.ProcessEnv) {
   const result = await project.package(env);
   return { ...result, resourcesIn: () => result.resources };
 }
+
+it('builds for the Node.js that Lambda runs, the one CI tests on', () => {
+  const config = yaml.load(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as {
+    provider: { runtime: string };
+    custom: { esbuild: { target: string } };
+    functions: Record<string, { runtime?: string }>;
+  };
+  expect(config.provider.runtime).toBe(`nodejs${DEPLOYED}.x`);
+  expect(config.custom.esbuild.target).toBe(`node${DEPLOYED}`);
+  // No function overrides the provider's runtime.
+  for (const [name, fn] of Object.entries(config.functions)) {
+    expect({ name, runtime: fn.runtime }).toEqual({ name, runtime: undefined });
+  }
+  // CI's Node.js is the deployed one (.ci/run installs it when the machine's is older).
+  expect(readFileSync(join(ROOT, '.ci/run'), 'utf8')).toContain(`node-linux-\${arch}@${DEPLOYED}`);
+});
 
 describe('with one allowed origin', () => {
   let resources: Resources;
@@ -134,7 +155,7 @@ describe('with one allowed origin', () => {
     );
   });
 
-  it('runs Node.js 22 and gives the authorizer its validated settings', () => {
+  it("runs every function, ours and the framework's, on nodejs24.x, and gives the authorizer its validated settings", () => {
     const functions = ofType('AWS::Lambda::Function');
     // Ours, and the framework's custom resource that gives API Gateway its CloudWatch role for the
     // access logs (once per account and region, at deploy).
@@ -143,7 +164,11 @@ describe('with one allowed origin', () => {
         (name) => `okta-serverless-api-prod-${name}`,
       ),
     );
-    for (const fn of functions) expect(fn.Runtime).toBe('nodejs22.x');
+    // Every function of the template, whatever its name: a function copied with an older runtime
+    // (or a framework resource on a runtime of its own) fails here.
+    expect(functions.map((fn) => [fn.FunctionName, fn.Runtime])).toEqual(
+      functions.map((fn) => [fn.FunctionName, 'nodejs24.x']),
+    );
     const authorizer = resources.AuthorizerLambdaFunction?.Properties;
     expect(authorizer?.Environment.Variables).toMatchObject({
       OKTA_ISSUER: ISSUER,
