@@ -18,7 +18,9 @@ export function launchers(env: NodeJS.ProcessEnv = process.env, maxDepth = 5): n
       const match = /^(\d+)\s+(.*)$/.exec(line);
       if (!match) break;
       // npm's own process ends the chain: what launched npm (a shell, an editor) is the user's.
-      if (/(^|[\s/])(npm|npx|pnpm|yarn|bun)(-cli\.js)?(\s|$)|np[mx]-cli\.js/.test(match[2] as string))
+      if (
+        /(^|[\s/])(npm|npx|pnpm|yarn|bun)(-cli\.js)?(\s|$)|np[mx]-cli\.js/.test(match[2] as string)
+      )
         break;
       pid = Number(match[1]);
       if (pid <= 1) break;

@@ -2,7 +2,7 @@
  * `npm run token`: a client-credentials access token from the configured issuer, on stdout alone,
  * so `TOKEN=$(npm run -s token)` works. Errors go to stderr with a non-zero exit.
  */
-import { createPrivateKey, webcrypto } from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as oidc from 'openid-client';
@@ -146,7 +146,7 @@ async function clientAuth(request: Request): Promise<oidc.ClientAuth> {
   if ('secret' in request.auth) return oidc.ClientSecretBasic(request.auth.secret);
   if (!('privateKeyFile' in request.auth)) return oidc.None();
   const jwk = readPrivateJwk(request.auth.privateKeyFile);
-  const key = await webcrypto.subtle.importKey(
+  const key = await crypto.subtle.importKey(
     'jwk',
     jwk,
     { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
@@ -156,7 +156,7 @@ async function clientAuth(request: Request): Promise<oidc.ClientAuth> {
   return oidc.PrivateKeyJwt({ key, kid: jwk.kid });
 }
 
-function readPrivateJwk(file: string): webcrypto.JsonWebKey & { kid?: string } {
+function readPrivateJwk(file: string): JsonWebKey & { kid?: string } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -165,7 +165,7 @@ function readPrivateJwk(file: string): webcrypto.JsonWebKey & { kid?: string } {
   }
   try {
     if (text.includes('-----BEGIN')) return createPrivateKey(text).export({ format: 'jwk' });
-    const jwk = JSON.parse(text) as webcrypto.JsonWebKey & { kid?: string };
+    const jwk = JSON.parse(text) as JsonWebKey & { kid?: string };
     if (jwk.kty !== 'RSA' || !jwk.d) throw new Error('not an RSA private key');
     return jwk;
   } catch (error) {

@@ -64,7 +64,7 @@ it.each<[string, (c: ProjectCopy) => void, NodeJS.ProcessEnv, RegExp]>([
       ],
       [
         { ISSUER_PORT: '70000' },
-        /^npm start: ISSUER_PORT must be a port number from 1 to 65535, not "70000"/,
+        /^npm start: ISSUER_PORT must be a port number from 0 to 65535 \(0: any free port\), not "70000"/,
       ],
       [{ LOG_LEVEL: 'verbose' }, /^npm start: LOG_LEVEL must be one of TRACE, DEBUG, INFO/],
     ] as const

@@ -52,7 +52,9 @@ describe('stackPorts', () => {
 
   it('refuses a port that is not one, naming the setting; API_PORT cannot be 0', () => {
     expect(() => stackPorts({ SPA_PORT: '80800' }, local)).toThrow(
-      new ConfigError('SPA_PORT must be a port number from 0 to 65535, not "80800".'),
+      new ConfigError(
+        'SPA_PORT must be a port number from 0 to 65535 (0: any free port), not "80800".',
+      ),
     );
     expect(() => stackPorts({ API_PORT: '0' }, local)).toThrow(
       new ConfigError('API_PORT must be a port number from 1 to 65535, not "0".'),
