@@ -42,7 +42,10 @@ it('prints every route of routes.ts with its access', () => {
   expect(stack.output()).toMatch(
     /GET http:\/\/localhost:\d+\/api\/messages\s+any of ReadOnly, AccessAll/,
   );
-  expect(stack.output()).toContain('READONLY=$(npm run -s token -- --scope ReadOnly)');
+  // Not on the default API_PORT: the commands name this stack's, so they find it among several.
+  expect(stack.output()).toContain(
+    `READONLY=$(API_PORT=${env.API_PORT} npm run -s token -- --scope ReadOnly)`,
+  );
   expect(stack.output()).toMatch(/api\/whoami -H "Authorization: Bearer \$READONLY"\s+# 403/);
   expect(stack.output()).toMatch(/api\/messages -H "Authorization: Bearer \$READONLY"\s+# 200/);
 });
@@ -52,7 +55,7 @@ it('prints the API, the issuer, the dev client and the commands to try', () => {
   expect(printed.issuer).toBe(`http://127.0.0.1:${env.ISSUER_PORT}/oauth2/default`);
   expect(printed.clientId).toBe('local-dev-client');
   expect(printed.secret).toMatch(/^[\w-]{20,}$/);
-  expect(stack.output()).toContain('TOKEN=$(npm run -s token)');
+  expect(stack.output()).toContain(`TOKEN=$(API_PORT=${env.API_PORT} npm run -s token)`);
   expect(stack.output()).toContain(`curl -i ${api}/api/whoami -H "Authorization: Bearer $TOKEN"`);
 });
 
