@@ -30,6 +30,7 @@ module.exports = () => {
     logRetentionDays: settings.logRetentionDays,
     alarmActions: [settings.alarmTopicArn ?? { Ref: 'AlarmTopic' }],
     alarmEmail: settings.alarmEmail,
+    alarmTopicArn: settings.alarmTopicArn ?? '',
     alarm5xxThreshold: settings.alarm5xxThreshold,
     alarm401Threshold: settings.alarm401Threshold,
     capacity: {

@@ -4,7 +4,14 @@ import yaml from 'js-yaml';
 import { compileRouteTable } from '../../authorizer/route-table';
 import { DEPLOYED } from '../../local/node-version.cjs';
 import { routes } from '../../routes';
-import { methodsByRoute, ProjectCopy, type Resources } from '../fixtures/project-copy';
+import { ACCOUNT, identityAllows, resolveIntrinsics } from '../fixtures/iam';
+import {
+  methodsByRoute,
+  type Packaged,
+  ProjectCopy,
+  type Properties,
+  type Resources,
+} from '../fixtures/project-copy';
 import { ROOT } from '../fixtures/processes';
 
 // serverless-offline ignores gateway responses, CORS origins and the authorizer TTL, so they are
@@ -244,11 +251,13 @@ describe('a misconfiguration stops `serverless package` with the fix in the mess
 
 describe('operating it: logs, metrics, alarms', () => {
   let resources: Resources;
+  let packaged: Packaged;
   const ofType = (type: string) =>
     Object.fromEntries(Object.entries(resources).filter(([, r]) => r.Type === type));
 
   beforeAll(async () => {
-    resources = (await packageFor({ OKTA_ISSUER: ISSUER })).resources;
+    packaged = await packageFor({ OKTA_ISSUER: ISSUER });
+    resources = packaged.resources;
   }, 120_000);
 
   it('writes one JSON access-log line per request with every field, and no header or token', async () => {
@@ -345,7 +354,126 @@ describe('operating it: logs, metrics, alarms', () => {
       AlarmActions: [{ Ref: 'AlarmTopic' }],
     });
     // Without ALARM_EMAIL the alarms still exist, and no one is subscribed.
-    expect(resources.AlarmEmailSubscription).toMatchObject({ Condition: 'HasAlarmEmail' });
+    expect(resources).not.toHaveProperty('AlarmEmailSubscription');
+  });
+
+  it('ends packaging with one warning line when the alarms reach nobody', () => {
+    const warnings = packaged.output.split('\n').filter((line) => /ALARM_EMAIL/.test(line));
+    expect(warnings).toEqual([
+      'Warning: Alarms reach nobody: the stack deploys its alarms to a topic without a subscriber. ' +
+        'Set ALARM_EMAIL (an address to subscribe) or ALARM_TOPIC_ARN (your SNS topic), then package or deploy again.',
+    ]);
+    // The last thing it says.
+    expect(packaged.output.trim().split('\n').at(-1)).toBe(warnings[0]);
+  });
+
+  it('has no condition that is fixed when the template is packaged (cfn-lint W8003)', () => {
+    // A condition that names no parameter compares values known at package time.
+    for (const [name, condition] of Object.entries(packaged.template.Conditions ?? {})) {
+      expect({ name, readsAParameter: /"Ref":/.test(JSON.stringify(condition)) }).toEqual({
+        name,
+        readsAParameter: true,
+      });
+    }
+    for (const [id, resource] of Object.entries(resources)) {
+      expect({ id, condition: (resource as { Condition?: string }).Condition }).toEqual({
+        id,
+        condition: undefined,
+      });
+    }
+  });
+
+  it('encrypts the alarm topic with a key of the stack that only this account and its CloudWatch alarms use', () => {
+    expect(resources.AlarmTopic?.Properties.KmsMasterKeyId).toEqual({
+      'Fn::GetAtt': ['AlarmTopicKey', 'Arn'],
+    });
+    const key = resolveIntrinsics(resources.AlarmTopicKey?.Properties) as Properties;
+    expect(key.EnableKeyRotation).toBe(true);
+    const statements = key.KeyPolicy.Statement as Properties[];
+    expect(statements.map((s) => s.Principal)).toEqual([
+      { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+      { Service: 'cloudwatch.amazonaws.com' },
+    ]);
+    expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
+    expect(statements[1]).toMatchObject({
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': ACCOUNT },
+        ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:*` },
+      },
+    });
+  });
+
+  it('versions the deployment bucket', () => {
+    expect(resources.ServerlessDeploymentBucket?.Properties.VersioningConfiguration).toEqual({
+      Status: 'Enabled',
+    });
+  });
+
+  it('lets no role create, attach or pass roles on a wildcard resource', () => {
+    const statements = Object.values(resources).flatMap((r) => [
+      ...(r.Type === 'AWS::IAM::Role'
+        ? ((r.Properties.Policies ?? []) as Properties[]).flatMap((p) => p.PolicyDocument.Statement)
+        : []),
+      ...(['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].includes(r.Type)
+        ? r.Properties.PolicyDocument.Statement
+        : []),
+    ]) as Properties[];
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of resolveIntrinsics(statements) as Properties[]) {
+      const actions = [statement.Action].flat() as string[];
+      const minting = actions.filter((a) =>
+        /^(\*|iam:\*|iam:CreateRole|iam:AttachRolePolicy|iam:PassRole)$/.test(a),
+      );
+      if (minting.length === 0) continue;
+      for (const resource of [statement.Resource].flat() as string[]) {
+        expect({ minting, resource }).toEqual({
+          minting,
+          resource: expect.not.stringMatching(/\*/),
+        });
+      }
+    }
+  });
+
+  it("narrows osls's CloudWatch role custom resource to its one role, one policy and API Gateway", async () => {
+    const role = resources.IamRoleCustomResourcesLambdaExecution?.Properties as Properties;
+    const policy = resolveIntrinsics(role.Policies[0].PolicyDocument) as object;
+    const arn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+    const own = arn('serverlessApiGatewayCloudWatchRole');
+    const logsPolicy = 'arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs';
+    // What its handler does, on a fresh account.
+    expect(await identityAllows(policy, 'iam:CreateRole', own)).toBe(true);
+    expect(await identityAllows(policy, 'iam:ListAttachedRolePolicies', own)).toBe(true);
+    expect(
+      await identityAllows(policy, 'iam:AttachRolePolicy', own, { 'iam:PolicyARN': logsPolicy }),
+    ).toBe(true);
+    expect(
+      await identityAllows(policy, 'iam:PassRole', own, {
+        'iam:PassedToService': 'apigateway.amazonaws.com',
+      }),
+    ).toBe(true);
+    // What it could do with osls's role/*, and can no longer.
+    expect(await identityAllows(policy, 'iam:CreateRole', arn('Admin'))).toBe(false);
+    expect(
+      await identityAllows(policy, 'iam:AttachRolePolicy', own, {
+        'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess',
+      }),
+    ).toBe(false);
+    expect(
+      await identityAllows(policy, 'iam:AttachRolePolicy', arn('Admin'), {
+        'iam:PolicyARN': logsPolicy,
+      }),
+    ).toBe(false);
+    expect(
+      await identityAllows(policy, 'iam:PassRole', own, {
+        'iam:PassedToService': 'lambda.amazonaws.com',
+      }),
+    ).toBe(false);
+    expect(
+      await identityAllows(policy, 'iam:PassRole', arn('Admin'), {
+        'iam:PassedToService': 'apigateway.amazonaws.com',
+      }),
+    ).toBe(false);
   });
 
   it('throttles the stage and keeps concurrency for the authorizer, with safe defaults', () => {
@@ -389,21 +517,37 @@ describe('operating it: logs, metrics, alarms', () => {
     );
   }, 120_000);
 
-  it('subscribes ALARM_EMAIL, or sends to ALARM_TOPIC_ARN, with the thresholds set', async () => {
+  it('subscribes ALARM_EMAIL, or sends to ALARM_TOPIC_ARN, with the thresholds set, and then does not warn', async () => {
     const withEmail = await project.package({
       OKTA_ISSUER: ISSUER,
       ALARM_EMAIL: 'ops@example.com',
       ALARM_401_THRESHOLD: '250',
     });
-    const tpl = JSON.parse(
-      JSON.stringify(withEmail.resources.AlarmEmailSubscription?.Properties),
-    ) as Record<string, unknown>;
-    expect(tpl).toMatchObject({ Protocol: 'email', Endpoint: 'ops@example.com' });
+    expect(withEmail.resources.AlarmEmailSubscription?.Properties).toEqual({
+      TopicArn: { Ref: 'AlarmTopic' },
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
     expect(withEmail.resources.AlarmUnauthorizedSurge?.Properties.Threshold).toBe(250);
+    expect(withEmail.output).toContain('Service packaged');
+    expect(withEmail.output).not.toContain('Alarms reach nobody');
+    // Your own topic: the stack makes no topic and no key of its own, and warns of nothing.
     const arn = 'arn:aws:sns:us-east-1:123456789012:ops-alarms';
     const withTopic = await project.package({ OKTA_ISSUER: ISSUER, ALARM_TOPIC_ARN: arn });
     expect(withTopic.resources.AlarmApi5xx?.Properties.AlarmActions).toEqual([arn]);
-  }, 120_000);
+    for (const id of ['AlarmTopic', 'AlarmTopicKey', 'AlarmEmailSubscription']) {
+      expect(withTopic.resources).not.toHaveProperty(id);
+    }
+    expect(withTopic.output).not.toContain('Alarms reach nobody');
+    // Both: the address is subscribed to your topic.
+    const both = await project.package({
+      OKTA_ISSUER: ISSUER,
+      ALARM_TOPIC_ARN: arn,
+      ALARM_EMAIL: 'ops@example.com',
+    });
+    expect(both.resources.AlarmEmailSubscription?.Properties.TopicArn).toBe(arn);
+    expect(both.resources).not.toHaveProperty('AlarmTopicKey');
+  }, 180_000);
 });
 
 describe('the route table and the wiring', () => {
