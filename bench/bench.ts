@@ -3,7 +3,16 @@
  * same RS256 (RSA-2048) tokens and JWKS for all; then bundle sizes and cold-start load times.
  * Prints the table and writes BENCHMARKS.md and bench/chart.svg.
  */
-import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
@@ -130,7 +139,15 @@ async function main(): Promise<void> {
     fiftyCompileMs: compileTime(fiftyRoutes()),
   });
   console.log(report.table);
-  writeFileSync(join(ROOT, 'BENCHMARKS.md'), report.markdown);
+  // This Node.js major's figures, kept beside the others' (bench/results/), so a runtime change
+  // shows what it costs: BENCHMARKS.md compares with every other major recorded there.
+  const figures = keyFigures(results, authorizerBundle);
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(
+    join(RESULTS_DIR, `node${process.versions.node.split('.')[0]}.json`),
+    `${JSON.stringify(figures, null, 2)}\n`,
+  );
+  writeFileSync(join(ROOT, 'BENCHMARKS.md'), report.markdown + runtimeComparison(figures));
   writeFileSync(
     join(ROOT, 'bench/chart.svg'),
     barChart('RS256 access token verification, µs per operation', results, (name) =>
@@ -385,6 +402,87 @@ case near 9 MB.
     markdown,
     allMet,
   };
+}
+
+const RESULTS_DIR = join(ROOT, 'bench/results');
+
+/** One run's figures, for comparing Node.js majors: medians, the targets' ratios, the cold load. */
+interface KeyFigures {
+  node: string;
+  date: string;
+  medianUs: Record<string, number>;
+  freshOverVerifySync: number;
+  repeatedOverFloor: number;
+  coldLoadMs: number;
+  bundleBytes: number;
+}
+
+function keyFigures(
+  results: Measurement[],
+  authorizer: { minifiedBytes: number; loadMedianMs: number },
+): KeyFigures {
+  const byName = (prefix: string) => results.find((r) => r.name.startsWith(prefix))!;
+  return {
+    node: process.version,
+    date: new Date().toISOString().slice(0, 10),
+    medianUs: Object.fromEntries(results.map((r) => [r.name, Number(r.medianUs.toFixed(2))])),
+    freshOverVerifySync: Number(
+      pairedRatio(byName('our authorizer handler, fresh'), byName('aws-jwt-verify')).toFixed(3),
+    ),
+    repeatedOverFloor: Number(
+      pairedRatio(byName('our authorizer handler, same'), byName('floor')).toFixed(3),
+    ),
+    coldLoadMs: Number(authorizer.loadMedianMs.toFixed(2)),
+    bundleBytes: authorizer.minifiedBytes,
+  };
+}
+
+/** BENCHMARKS.md's section comparing this run with the other Node.js majors in bench/results/. */
+function runtimeComparison(current: KeyFigures): string {
+  if (!existsSync(RESULTS_DIR)) return '';
+  const others = readdirSync(RESULTS_DIR)
+    .filter((f) => /^node\d+\.json$/.test(f))
+    .map((f) => JSON.parse(readFileSync(join(RESULTS_DIR, f), 'utf8')) as KeyFigures)
+    .filter((o) => o.node.split('.')[0] !== current.node.split('.')[0]);
+  return others
+    .map((other) => {
+      const change = (now: number, then: number) => {
+        const pct = ((now - then) / then) * 100;
+        return `${pct >= 0 ? '+' : ''}${pct.toFixed(0)}%`;
+      };
+      const row = (what: string, now: number, then: number, unit: string) =>
+        `| ${what} | ${then}${unit} | ${now}${unit} | ${change(now, then)} |`;
+      const rows = [
+        ...Object.entries(current.medianUs)
+          .filter(([name]) => other.medianUs[name] !== undefined)
+          .map(([name, now]) => row(name, now, other.medianUs[name] as number, ' µs')),
+        row(
+          'fresh token ÷ aws-jwt-verify (ratio)',
+          current.freshOverVerifySync,
+          other.freshOverVerifySync,
+          '',
+        ),
+        row(
+          'repeated token ÷ floor (ratio)',
+          current.repeatedOverFloor,
+          other.repeatedOverFloor,
+          '',
+        ),
+        row('cold load of the authorizer bundle', current.coldLoadMs, other.coldLoadMs, ' ms'),
+        row('authorizer bundle, minified', current.bundleBytes, other.bundleBytes, ' B'),
+      ];
+      return `
+## ${current.node} against ${other.node}
+
+The same benchmark on this machine under each Node.js (${other.node} on ${other.date}, from
+\`bench/results/\`). Lambda runs \`nodejs${current.node.slice(1).split('.')[0]}.x\`; a positive change is slower (or larger).
+
+| figure | ${other.node} | ${current.node} | change |
+| --- | ---: | ---: | ---: |
+${rows.join('\n')}
+`;
+    })
+    .join('');
 }
 
 main().catch((error: unknown) => {
