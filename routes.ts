@@ -9,6 +9,11 @@
  *   { anyOf: ['Scope', ...] }      a valid token with at least one of them
  *
  * Paths are API Gateway's: `{id}` is one path segment, `{proxy+}` the rest of the path.
+ *
+ * An object access may add `dpop` (RFC 9449, sender-constrained tokens): 'off' (the default: Bearer
+ * tokens, the cached TOKEN authorizer), 'allowed' (Bearer or DPoP) or 'required' (DPoP-bound tokens
+ * with a proof only); the last two go through the REQUEST authorizer, on every request. For every
+ * protected route at once: `export const routes = withDpop('allowed', { ... })`.
  */
 import type { RouteTableInput } from './authorizer/route-table';
 
@@ -17,4 +22,5 @@ export const routes = {
   'GET /api/hello': 'anonymous',
   'GET /api/whoami': { allOf: ['AccessAll'] },
   'GET /api/messages': { anyOf: ['ReadOnly', 'AccessAll'] },
+  'POST /api/messages': { allOf: ['AccessAll'], dpop: 'required' },
 } satisfies RouteTableInput;

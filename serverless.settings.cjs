@@ -31,6 +31,7 @@ module.exports = () => {
     alarmActions: [settings.alarmTopicArn ?? { Ref: 'AlarmTopic' }],
     alarmEmail: settings.alarmEmail,
     alarmTopicArn: settings.alarmTopicArn ?? '',
+    dpopHosts: settings.dpopHosts.join(','),
     alarm5xxThreshold: settings.alarm5xxThreshold,
     alarm401Threshold: settings.alarm401Threshold,
     capacity: {

@@ -5,6 +5,7 @@
 import {
   ConfigError,
   parseAudience,
+  parseHosts,
   parseIssuer,
   rejectRetiredSettings,
 } from './authorizer/config';
@@ -31,6 +32,8 @@ export interface Settings {
   /** Where alarms go: ALARM_TOPIC_ARN, or the stack's own topic (ALARM_EMAIL subscribed to it, if set). */
   alarmTopicArn?: string;
   alarmEmail: string;
+  /** Custom domains a DPoP proof may name besides the execute-api domain (DPOP_HOSTS). */
+  dpopHosts: string[];
   alarm5xxThreshold: number;
   alarm401Threshold: number;
   /** Requests per second for the whole stage, and the burst above it. */
@@ -54,6 +57,7 @@ export function resolveSettings(
     logRetentionDays: retentionDays(env.LOG_RETENTION_DAYS),
     alarmTopicArn: topicArn(env.ALARM_TOPIC_ARN),
     alarmEmail: email(env.ALARM_EMAIL),
+    dpopHosts: parseHosts(env.DPOP_HOSTS),
     alarm5xxThreshold: count('ALARM_5XX_THRESHOLD', env.ALARM_5XX_THRESHOLD, 5),
     alarm401Threshold: count('ALARM_401_THRESHOLD', env.ALARM_401_THRESHOLD, 100),
     throttleRate: count('API_THROTTLE_RATE', env.API_THROTTLE_RATE, 100),

@@ -37,9 +37,22 @@ export type UnauthorizedReason =
   | 'wrong_issuer'
   | 'wrong_audience'
   | 'invalid_claims'
-  | 'untrusted_key_header';
+  | 'untrusted_key_header'
+  /** DPoP (RFC 9449): a bound token sent as Bearer; a Bearer token where DPoP is required. */
+  | 'dpop_bound_token'
+  | 'dpop_required'
+  /** An unbound token sent with the DPoP scheme. */
+  | 'unbound_token'
+  | 'invalid_dpop_proof'
+  | 'dpop_binding_mismatch'
+  | 'dpop_replay';
 
-export type ErrorReason = 'jwks_unavailable' | 'jwks_invalid' | 'misconfigured' | 'internal_error';
+export type ErrorReason =
+  | 'jwks_unavailable'
+  | 'jwks_invalid'
+  | 'misconfigured'
+  | 'internal_error'
+  | 'replay_store_unavailable';
 
 export type Decision =
   | { outcome: 'allow'; claims: AccessTokenClaims; route: ProtectedRoute }

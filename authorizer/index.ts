@@ -1,12 +1,11 @@
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { loadConfig } from './config';
-import { type Decision, decide } from './decision';
+import { decide } from './decision';
+import { logDecision, targetsIn } from './decision-log';
 import { debugEnabled, logger } from './logger';
-import { memo } from './memo';
-import { createPolicies, type MethodArn, parseMethodArn } from './policy';
-import { pathSegments, routeOf } from './route-patterns';
-import type { ProtectedRoute } from './route-table';
-import { table } from './routes-compiled';
+import { createPolicies } from './policy';
+import { bearerTable as table } from './routes-compiled';
+import { refuseBoundBearer } from './token-binding';
 import { createVerifier } from './verifier';
 
 // Cold start: a bad configuration or route table fails here, loudly, before any request is answered.
@@ -19,6 +18,7 @@ const config = (() => {
   }
 })();
 const policies = createPolicies(table);
+const targetOf = targetsIn(table);
 const verifier = createVerifier(config, {
   onStaleJwksRefreshFailed: (error) =>
     logger().warn('JWKS refresh failed; still using the cached keys', {
@@ -57,6 +57,8 @@ export async function handler(
   const target = targetOf(event.methodArn);
   let decision = decide(event.authorizationToken, verifier, target.route);
   if (decision instanceof Promise) decision = await decision;
+  // This authorizer serves the Bearer-only routes: a bound token is refused here (RFC 9449 7.2).
+  decision = refuseBoundBearer(decision, 'this route takes Bearer only');
   if (decision.outcome !== 'allow' || logAllows) {
     logDecision(decision, target, performance.now() - started);
   }
@@ -73,49 +75,4 @@ export async function handler(
       // Any other message becomes a 500: the client's token may be fine, so don't send it for a new one.
       throw new Error('Authorizer could not decide');
   }
-}
-
-interface Target extends MethodArn {
-  route: ProtectedRoute | undefined;
-}
-
-/** The stage and the table's route a methodArn names; one entry per distinct request path, bounded. */
-const targetOf = memo(1024, (methodArn: string): Target => {
-  const arn = parseMethodArn(methodArn);
-  // Only protected routes reach the authorizer: the one API Gateway chose wins among them too.
-  return { ...arn, route: routeOf(table.protectedRoutes, arn.method, pathSegments(arn.path)) };
-});
-
-function logDecision(decision: Decision, target: Target, durationMs: number): void {
-  const entry = {
-    outcome: decision.outcome,
-    reason: 'reason' in decision ? decision.reason : 'ok',
-    sub: 'claims' in decision ? decision.claims.sub : undefined,
-    cid: 'claims' in decision ? decision.claims.cid : undefined,
-    route: target.route?.key ?? `${target.method} ${target.path}`,
-    durationMs: Math.round(durationMs * 1000) / 1000,
-  };
-  switch (decision.outcome) {
-    case 'allow':
-      return logger().debug('authorization decision', entry);
-    case 'deny':
-      return logger().info('authorization decision', {
-        ...entry,
-        ...(decision.reason === 'insufficient_scope' && {
-          required: decision.route.requirement,
-          missingScopes: decision.missingScopes,
-        }),
-      });
-    case 'unauthorized':
-      return logger().info('authorization decision', {
-        ...entry,
-        detail: truncate(decision.detail),
-      });
-    case 'error':
-      return logger().error('authorization decision', { ...entry, error: decision.error });
-  }
-}
-
-function truncate(text: string | undefined): string | undefined {
-  return text && text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }

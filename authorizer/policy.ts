@@ -12,6 +12,8 @@ export interface AuthorizerContext {
   sub: string;
   cid?: string;
   uid?: string;
+  /** The thumbprint of the key a DPoP-bound token is bound to (requests through the DPoP authorizer). */
+  jkt?: string;
   /** Space-separated. Not named `scopes`: serverless-offline overwrites that key with the token's `scp`. */
   scope: string;
   issuer: string;

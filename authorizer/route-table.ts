@@ -7,14 +7,32 @@ import {
   RouteSyntaxError,
 } from './route-patterns';
 
-export type RouteTableInput = Readonly<Record<string, Access>>;
+/**
+ * Which token a protected route takes (RFC 9449): 'off', Bearer only (the cached TOKEN
+ * authorizer); 'allowed', Bearer or DPoP; 'required', DPoP-bound tokens with a proof only. The
+ * last two go through the REQUEST authorizer, uncached: each proof is single-use.
+ */
+export type DpopMode = 'off' | 'allowed' | 'required';
+export const DPOP_MODES: readonly DpopMode[] = ['off', 'allowed', 'required'];
+
+/** A protected route's access, with its DPoP mode; `{ authenticated: true }` is 'authenticated' with options. */
+export type AccessWithOptions =
+  | { allOf: readonly string[]; dpop?: DpopMode }
+  | { anyOf: readonly string[]; dpop?: DpopMode }
+  | { authenticated: true; dpop?: DpopMode };
+
+export type RouteTableInput = Readonly<Record<string, Access | AccessWithOptions>>;
 
 export interface Route extends RouteTemplate {
   access: 'anonymous' | Requirement;
+  /** 'off' for anonymous routes. */
+  dpop: DpopMode;
 }
 
 export interface ProtectedRoute extends RouteTemplate {
   requirement: Requirement;
+  /** Left out of the TOKEN authorizer's table (bearerRoutes), where every route is 'off'. */
+  dpop?: DpopMode;
   /** IAM resource patterns, after `{apiId}/{stage}/`. */
   patterns: string[];
   /** Indexes of the protected routes whose IAM patterns match a request API Gateway sends to this one. */
@@ -40,7 +58,7 @@ export class RouteTableError extends Error {
 // RFC 6749 section 3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 const ACCESS_KINDS =
-  "'anonymous', 'authenticated', { allOf: ['Scope', ...] } or { anyOf: ['Scope', ...] }";
+  "'anonymous', 'authenticated', { allOf: ['Scope', ...] } or { anyOf: ['Scope', ...] } (each object may add dpop: 'off' | 'allowed' | 'required')";
 
 /** Parses and checks routes.ts; every mistake is a RouteTableError that names the route and the fix. */
 export function compileRouteTable(input: unknown): RouteTable {
@@ -67,7 +85,8 @@ export function compileRouteTable(input: unknown): RouteTable {
       );
     }
     keys.set(template.key, key);
-    routes.push({ ...template, access: parseAccess(template.key, access) });
+    const parsed = parseAccess(template.key, access);
+    routes.push({ ...template, access: parsed, dpop: parseDpop(template.key, access, parsed) });
   }
   checkParamNames(routes);
   const protectedRoutes = routes
@@ -77,6 +96,7 @@ export function compileRouteTable(input: unknown): RouteTable {
       method: route.method,
       segments: route.segments,
       requirement: route.access,
+      dpop: route.dpop,
       patterns: resourcePatterns(route),
       reachedBy: [],
     }));
@@ -110,7 +130,10 @@ function parseAccess(route: string, access: unknown): Route['access'] {
   if (access === 'anonymous') return 'anonymous';
   if (access === 'authenticated') return { kind: 'authenticated' };
   if (typeof access === 'object' && access !== null && !Array.isArray(access)) {
-    const entries = Object.entries(access);
+    const entries = Object.entries(access).filter(([key]) => key !== 'dpop');
+    if (entries.length === 1 && entries[0]?.[0] === 'authenticated' && entries[0][1] === true) {
+      return { kind: 'authenticated' };
+    }
     // Stryker disable next-line ArrayDeclaration: with no entry, the length check below refuses it whatever this holds
     const [kind, scopes] = entries[0] ?? [];
     if (entries.length === 1 && (kind === 'allOf' || kind === 'anyOf')) {
@@ -119,6 +142,40 @@ function parseAccess(route: string, access: unknown): Route['access'] {
   }
   throw new RouteTableError(
     `routes.ts: ${route} has the access ${JSON.stringify(access)}; use ${ACCESS_KINDS}.`,
+  );
+}
+
+function parseDpop(route: string, access: unknown, parsed: Route['access']): DpopMode {
+  if (typeof access !== 'object' || access === null || !('dpop' in access)) return 'off';
+  const { dpop } = access as { dpop: unknown };
+  if (parsed === 'anonymous' || !DPOP_MODES.includes(dpop as DpopMode)) {
+    throw new RouteTableError(
+      `routes.ts: ${route} has dpop ${JSON.stringify(dpop)}; use 'off', 'allowed' or 'required' on a protected route.`,
+    );
+  }
+  return dpop as DpopMode;
+}
+
+/** The table of the routes the TOKEN authorizer serves: the protected ones whose dpop is 'off'. */
+export function bearerRoutes(input: RouteTableInput): ProtectedRoutes {
+  const full = compileRouteTable(input);
+  const kept = Object.entries(input).filter((_, index) => full.routes[index]?.dpop === 'off');
+  const { protectedRoutes, scopes } = compileRouteTable(Object.fromEntries(kept));
+  // Stryker disable next-line ObjectLiteral: the mode is dropped to keep the TOKEN authorizer's bundle small; nothing there reads it
+  return { protectedRoutes: protectedRoutes.map(({ dpop: _off, ...route }) => route), scopes };
+}
+
+/**
+ * The one-line way to set the DPoP mode of every protected route: `withDpop('allowed', { ... })`.
+ * A route that names its own mode keeps it; anonymous routes have none.
+ */
+export function withDpop<T extends RouteTableInput>(dpop: DpopMode, routes: T): RouteTableInput {
+  return Object.fromEntries(
+    Object.entries(routes).map(([key, access]) => {
+      if (access === 'anonymous') return [key, access];
+      if (access === 'authenticated') return [key, { authenticated: true, dpop }];
+      return [key, { dpop, ...access }];
+    }),
   );
 }
 

@@ -5,6 +5,12 @@
  * refused a bad table).
  */
 import { routes } from '../routes';
-import { compileRouteTable, type ProtectedRoutes } from './route-table';
+import { bearerRoutes, compileRouteTable, type ProtectedRoutes } from './route-table';
 
+/** Every protected route: the DPoP (REQUEST) authorizer's. */
 export const table: ProtectedRoutes = compileRouteTable(routes);
+/**
+ * The routes the TOKEN authorizer serves (dpop 'off'): API Gateway sends it no other, and applies
+ * its cached policies to no other. Each bundle keeps only the table it uses.
+ */
+export const bearerTable: ProtectedRoutes = bearerRoutes(routes);

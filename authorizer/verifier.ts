@@ -22,6 +22,11 @@ export interface AccessTokenClaims {
   issuer: string;
   exp: number;
   /**
+   * `cnf` (RFC 9449): a DPoP-bound token's confirmation, `{ jkt }` with the thumbprint of its key;
+   * read by the DPoP authorizer (dpop-binding.ts). Any `cnf` makes a token bound.
+   */
+  cnf?: unknown;
+  /**
    * What later steps derived from these claims (the authorizer's answer). The verified-token cache
    * hands back the same object for a repeated token, so it is found again; a one-off token's dies
    * with it, and nothing else holds it.
@@ -199,6 +204,7 @@ const optional = (value: unknown) => (typeof value === 'string' && value ? value
 
 export function toClaims(payload: JwtPayload): AccessTokenClaims {
   return {
+    cnf: payload.cnf,
     sub: payload.sub as string,
     cid: optional(payload.cid) ?? optional(payload.client_id),
     uid: optional(payload.uid),

@@ -105,20 +105,28 @@ function tryIt(apiUrl: string, table: RouteTable, token: string): string[] {
         args: ` -- --scope ${scope}`,
       })),
   ];
+  // Routes that take DPoP only are called with a proof: README's DPoP walk-through.
+  const bearerRoutes = table.protectedRoutes.filter((route) => route.dpop !== 'required');
   for (const [index, token] of tokens.entries()) {
     lines.push(`  ${token.name}=$(${tokenCommand}${token.args})`);
-    for (const route of table.protectedRoutes) {
+    for (const route of bearerRoutes) {
       const status = satisfies(route.requirement, token.scopes) ? '200' : '403';
       curl(
-        { ...route, access: route.requirement },
+        { ...route, access: route.requirement, dpop: 'off' },
         ` -H "Authorization: Bearer $${token.name}"`,
         `${status}: ${token.scopes.join(' ')} token`,
       );
     }
-    if (index === 0 && table.protectedRoutes[0]) {
-      const route = table.protectedRoutes[0];
-      curl({ ...route, access: route.requirement }, '', '401: no token');
+    if (index === 0 && bearerRoutes[0]) {
+      const route = bearerRoutes[0];
+      curl({ ...route, access: route.requirement, dpop: 'off' }, '', '401: no token');
     }
+  }
+  const dpopOnly = table.protectedRoutes.filter((route) => route.dpop === 'required');
+  if (dpopOnly.length > 0) {
+    lines.push(
+      `  # ${dpopOnly.map((route) => route.key).join(', ')}: DPoP-bound tokens only (README, "DPoP").`,
+    );
   }
   return lines;
 }

@@ -130,9 +130,14 @@ async function checkPortsFree(chosen: StackPorts): Promise<void> {
 function checkWiring(): void {
   const config = yaml.load(readFileSync(join(__dirname, '../serverless.yml'), 'utf8')) as {
     functions?: ServerlessFunctions;
-    custom?: { oktaAuthorizer?: object };
+    custom?: { oktaAuthorizer?: object; oktaDpopAuthorizer?: object };
   };
-  wireRoutes(routes, config.functions ?? {}, config.custom?.oktaAuthorizer);
+  wireRoutes(
+    routes,
+    config.functions ?? {},
+    config.custom?.oktaAuthorizer,
+    config.custom?.oktaDpopAuthorizer,
+  );
 }
 
 main().catch(async (error: unknown) => {

@@ -5,19 +5,26 @@ const tsx = require('tsx/cjs/api');
 
 const ROOT = join(__dirname, '..');
 
-/** routes.ts, or the table given (the benchmark's 50-route one), compiled into the bundle. */
+/**
+ * routes.ts, or the table given (the benchmark's 50-route one), compiled into the bundle: the
+ * whole table (the DPoP authorizer's) and the TOKEN authorizer's routes (routes-compiled.ts); each
+ * bundle keeps the one it uses.
+ */
 const precompiledRoutes = (table) => ({
   name: 'precompiled-routes',
   setup(build) {
     build.onLoad({ filter: /[\\/]authorizer[\\/]routes-compiled\.ts$/ }, () => {
-      const { compileRouteTable } = tsx.require(
+      const { compileRouteTable, bearerRoutes } = tsx.require(
         join(ROOT, 'authorizer/route-table.ts'),
         __filename,
       );
       const routes = table ?? tsx.require(join(ROOT, 'routes.ts'), __filename).routes;
       const { protectedRoutes, scopes } = compileRouteTable(routes);
+      const bearer = bearerRoutes(routes);
       return {
-        contents: `export const table = ${JSON.stringify({ protectedRoutes, scopes })};`,
+        contents:
+          `export const table = ${JSON.stringify({ protectedRoutes, scopes })};\n` +
+          `export const bearerTable = ${JSON.stringify(bearer)};`,
         loader: 'js',
         watchFiles: [join(ROOT, 'routes.ts')],
       };

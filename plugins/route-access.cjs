@@ -21,6 +21,7 @@ class RouteAccessPlugin {
         load('routes.ts').routes,
         service.functions || {},
         service.custom && service.custom.oktaAuthorizer,
+        service.custom && service.custom.oktaDpopAuthorizer,
       );
     } catch (error) {
       if (error instanceof RouteTableError) throw new this.serverless.classes.Error(error.message);

@@ -19,6 +19,7 @@ export function wireRoutes(
   routesInput: unknown,
   functions: ServerlessFunctions,
   authorizer: object | undefined,
+  dpopAuthorizer?: object,
 ): void {
   const table = compileRouteTable(routesInput);
   if (!authorizer) {
@@ -26,7 +27,14 @@ export function wireRoutes(
       'serverless.yml: custom.oktaAuthorizer is missing; the protected routes need it.',
     );
   }
+  const dpopRoute = table.routes.find((route) => route.dpop !== 'off');
+  if (dpopRoute && !dpopAuthorizer) {
+    throw new RouteTableError(
+      `serverless.yml: custom.oktaDpopAuthorizer is missing; ${dpopRoute.key} takes DPoP (routes.ts) and needs the REQUEST authorizer.`,
+    );
+  }
   const access = new Map(table.routes.map((route) => [route.key, route.access]));
+  const dpop = new Map(table.routes.map((route) => [route.key, route.dpop]));
   const wired = new Map<string, string>();
   for (const [name, fn] of Object.entries(functions)) {
     for (const event of fn?.events ?? []) {
@@ -58,7 +66,8 @@ export function wireRoutes(
       }
       if (routeAccess !== 'anonymous') {
         if (typeof event.http === 'string') event.http = { method, path };
-        event.http.authorizer = { ...authorizer };
+        // DPoP routes: the REQUEST authorizer (its own name: serverless merges authorizers that share one).
+        event.http.authorizer = { ...(dpop.get(key) === 'off' ? authorizer : dpopAuthorizer) };
       }
     }
   }

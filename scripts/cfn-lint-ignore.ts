@@ -19,6 +19,12 @@ export const IGNORED: IgnoredFinding[] = [
   },
   {
     rule: 'W3005',
+    path: /^Resources\/DpopAuthorizerLambdaFunction\/DependsOn\/\d+$/,
+    reason:
+      "osls makes a function with its own role (the DPoP authorizer's) DependsOn that role besides GetAtt'ing it: redundant, harmless.",
+  },
+  {
+    rule: 'W3005',
     path: /^Resources\/CustomDashresourceDashapigwDashcwDashroleLambdaFunction\/DependsOn\/\d+$/,
     reason:
       "osls makes its CloudWatch role custom resource's function DependsOn its execution role besides GetAtt'ing it: redundant, harmless.",

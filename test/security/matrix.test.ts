@@ -3,7 +3,7 @@ import yaml from 'js-yaml';
 import { join } from 'node:path';
 import { exportJWK } from 'jose';
 import { satisfies } from '../../authorizer/access';
-import { compileRouteTable } from '../../authorizer/route-table';
+import { bearerRoutes } from '../../authorizer/route-table';
 import { routes } from '../../routes';
 import { answer, type AuthorizerHandler, coldStart } from '../fixtures/authorizer';
 import { methodArn } from '../fixtures/iam';
@@ -62,10 +62,11 @@ function scopesOf(header: string): string[] {
   return Array.isArray(scp) ? scp : typeof scope === 'string' ? scope.split(' ') : [];
 }
 
-const protectedRoutes = compileRouteTable(routes).protectedRoutes;
+// The TOKEN authorizer's routes (dpop 'off'); the DPoP routes' matrix is dpop-matrix.test.ts.
+const protectedRoutes = bearerRoutes(routes).protectedRoutes;
 
 it.each(MATRIX.map((c) => [c.name, c] as [string, MatrixCase]))(
-  '%s, on every protected route of routes.ts: never allowed without its scopes',
+  '%s, on every Bearer route of routes.ts: never allowed without its scopes',
   async (_name, c) => {
     const header = await c.header(ctx);
     for (const route of protectedRoutes) {
@@ -86,8 +87,8 @@ it.each(MATRIX.map((c) => [c.name, c] as [string, MatrixCase]))(
 );
 
 describe("serverless.yml's metric filters, on the decision lines of this run", () => {
-  type Filter = { name: string; pattern: string; dimension?: string };
-  const filters: Filter[] = Object.values(
+  type Filter = { name: string; pattern: string; dimension?: string; logGroup: string };
+  const allFilters: Filter[] = Object.values(
     (
       yaml.load(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as {
         resources: { Resources: Record<string, { Type: string; Properties: Record<string, any> }> }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -99,7 +100,18 @@ describe("serverless.yml's metric filters, on the decision lines of this run", (
       name: r.Properties.MetricTransformations[0].MetricName as string,
       pattern: r.Properties.FilterPattern as string,
       dimension: r.Properties.MetricTransformations[0].Dimensions?.[0]?.Value as string | undefined,
+      logGroup: r.Properties.LogGroupName.Ref as string,
     }));
+  // The TOKEN authorizer's decision lines; the DPoP authorizer's group has the same filters.
+  const filters = allFilters.filter((f) => f.logGroup === 'AuthorizerLogGroup');
+  const strip = ({ logGroup: _group, ...filter }: Filter) => filter;
+
+  it("counts the DPoP authorizer's decision lines with the same filters, into the same metrics", () => {
+    expect(filters.length).toBe(6);
+    expect(allFilters.filter((f) => f.logGroup === 'DpopAuthorizerLogGroup').map(strip)).toEqual(
+      filters.map(strip),
+    );
+  });
 
   /** CloudWatch Logs' JSON filter syntax, the part these patterns use: `{ ($.a = "x") && ... }`. */
   function matches(pattern: string, line: Record<string, unknown>): boolean {

@@ -65,14 +65,25 @@ describe('with one allowed origin', () => {
     resources = result.resources;
   }, 120_000);
 
-  it('has a TOKEN authorizer on the Authorization header with the configured TTL', () => {
+  it('has a TOKEN authorizer on the Authorization header with the configured TTL, and a REQUEST one for DPoP with TTL 0 and no identity source', () => {
     expect(ofType('AWS::ApiGateway::Authorizer')).toEqual([
       expect.objectContaining({
+        Name: 'authorizer',
         Type: 'TOKEN',
         IdentitySource: 'method.request.header.Authorization',
         AuthorizerResultTtlInSeconds: 120,
       }),
+      expect.objectContaining({
+        Name: 'dpopAuthorizer',
+        Type: 'REQUEST',
+        AuthorizerResultTtlInSeconds: 0,
+      }),
     ]);
+    // With an identity source, API Gateway would answer 401 itself to a request without it; with
+    // none, every DPoP request reaches the authorizer, uncached (each proof is single-use).
+    expect(resources.DpopAuthorizerApiGatewayAuthorizer?.Properties).not.toHaveProperty(
+      'IdentitySource',
+    );
   });
 
   it('wires every route of routes.ts as the table says: the authorizer exactly on protected ones', () => {
@@ -87,11 +98,16 @@ describe('with one allowed origin', () => {
         });
         expect(wired).not.toHaveProperty('AuthorizerId');
       } else {
+        // Bearer routes: the cached TOKEN authorizer; routes that take DPoP: the REQUEST one.
+        const authorizer =
+          route.dpop === 'off'
+            ? 'AuthorizerApiGatewayAuthorizer'
+            : 'DpopAuthorizerApiGatewayAuthorizer';
         expect({ route: route.key, wired }).toEqual({
           route: route.key,
           wired: expect.objectContaining({
             AuthorizationType: 'CUSTOM',
-            AuthorizerId: { Ref: 'AuthorizerApiGatewayAuthorizer' },
+            AuthorizerId: { Ref: authorizer },
           }),
         });
       }
@@ -113,6 +129,10 @@ describe('with one allowed origin', () => {
       expect(headers['method.response.header.Access-Control-Allow-Headers']).toMatch(
         /Authorization/,
       );
+      // A browser sends the proof in the DPoP header.
+      expect(headers['method.response.header.Access-Control-Allow-Headers']).toMatch(
+        /(^|,)DPoP(,|'$)/,
+      );
     }
   });
 
@@ -120,13 +140,15 @@ describe('with one allowed origin', () => {
     for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX', 'UNAUTHORIZED', 'ACCESS_DENIED']) {
       expect(gatewayResponse(type)?.ResponseParameters).toMatchObject({
         'gatewayresponse.header.Access-Control-Allow-Origin': "'https://app.example.com'",
-        'gatewayresponse.header.Access-Control-Expose-Headers': "'WWW-Authenticate'",
+        'gatewayresponse.header.Access-Control-Allow-Headers': "'Authorization,Content-Type,DPoP'",
+        'gatewayresponse.header.Access-Control-Expose-Headers': "'WWW-Authenticate,DPoP-Nonce'",
       });
     }
     expect(gatewayResponse('UNAUTHORIZED')).toMatchObject({
       StatusCode: '401',
       ResponseParameters: {
-        'gatewayresponse.header.WWW-Authenticate': `'Bearer error="invalid_token"'`,
+        // Both schemes (RFC 9449 section 7.1): one gateway response serves every route.
+        'gatewayresponse.header.WWW-Authenticate': `'Bearer error="invalid_token", DPoP algs="RS256 ES256", error="invalid_token"'`,
       },
     });
     expect(gatewayResponse('ACCESS_DENIED')).toMatchObject({
@@ -167,9 +189,15 @@ describe('with one allowed origin', () => {
     // Ours, and the framework's custom resource that gives API Gateway its CloudWatch role for the
     // access logs (once per account and region, at deploy).
     expect(functions.map((fn) => fn.FunctionName).sort()).toEqual(
-      ['authorizer', 'custom-resource-apigw-cw-role', 'hello', 'messages', 'whoami'].map(
-        (name) => `okta-serverless-api-prod-${name}`,
-      ),
+      [
+        'authorizer',
+        'custom-resource-apigw-cw-role',
+        'dpopAuthorizer',
+        'hello',
+        'messages',
+        'postMessage',
+        'whoami',
+      ].map((name) => `okta-serverless-api-prod-${name}`),
     );
     // Every function of the template, whatever its name: a function copied with an older runtime
     // (or a framework resource on a runtime of its own) fails here.
@@ -310,9 +338,15 @@ describe('operating it: logs, metrics, alarms', () => {
       group: r.Properties.LogGroupName,
       ...r.Properties.MetricTransformations[0],
     }));
-    const expected = (outcome: string, name: string, byReason: boolean) => ({
+    // The same six on each authorizer's decision lines.
+    const expected = (
+      outcome: string,
+      name: string,
+      byReason: boolean,
+      group = 'AuthorizerLogGroup',
+    ) => ({
       pattern: `{ ($.message = "authorization decision") && ($.outcome = "${outcome}") }`,
-      group: { Ref: 'AuthorizerLogGroup' },
+      group: { Ref: group },
       MetricNamespace: 'okta-serverless-api/prod',
       MetricName: name,
       MetricValue: '1',
@@ -326,7 +360,69 @@ describe('operating it: logs, metrics, alarms', () => {
       expected('deny', 'DeniedTotal', false),
       expected('error', 'AuthorizerErrors', true),
       expected('error', 'AuthorizerErrorsTotal', false),
+      expected('unauthorized', 'Unauthorized', true, 'DpopAuthorizerLogGroup'),
+      expected('unauthorized', 'UnauthorizedTotal', false, 'DpopAuthorizerLogGroup'),
+      expected('deny', 'Denied', true, 'DpopAuthorizerLogGroup'),
+      expected('deny', 'DeniedTotal', false, 'DpopAuthorizerLogGroup'),
+      expected('error', 'AuthorizerErrors', true, 'DpopAuthorizerLogGroup'),
+      expected('error', 'AuthorizerErrorsTotal', false, 'DpopAuthorizerLogGroup'),
     ]);
+  });
+
+  it('keeps each DPoP proof id in an on-demand table with TTL, which only the DPoP authorizer may write', async () => {
+    expect(resources.DpopReplayTable).toMatchObject({
+      Type: 'AWS::DynamoDB::Table',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      },
+    });
+    const dpopFunction = resources.DpopAuthorizerLambdaFunction?.Properties as Properties;
+    expect(dpopFunction.Role).toEqual({ 'Fn::GetAtt': ['DpopAuthorizerRole', 'Arn'] });
+    expect(dpopFunction.Environment.Variables).toMatchObject({
+      DPOP_REPLAY_TABLE: { Ref: 'DpopReplayTable' },
+      OKTA_ISSUER: ISSUER,
+    });
+    expect(dpopFunction.Runtime).toBe('nodejs24.x');
+    // No other role names the table; the DPoP authorizer's may PutItem on it, nothing more.
+    const table = { 'Fn::GetAtt': ['DpopReplayTable', 'Arn'] };
+    for (const [id, resource] of Object.entries(resources)) {
+      if (resource.Type !== 'AWS::IAM::Role' || id === 'DpopAuthorizerRole') continue;
+      expect({ id, names: JSON.stringify(resource).includes('DpopReplayTable') }).toEqual({
+        id,
+        names: false,
+      });
+    }
+    const statements = (resources.DpopAuthorizerRole?.Properties.Policies as Properties[]).flatMap(
+      (p) => p.PolicyDocument.Statement,
+    ) as Properties[];
+    expect(statements.filter((s) => JSON.stringify(s.Resource) === JSON.stringify(table))).toEqual([
+      { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: table },
+    ]);
+    const policy = resolveIntrinsics({
+      Version: '2012-10-17',
+      Statement: statements.map((s) => ({
+        ...s,
+        Resource: JSON.stringify(s.Resource).includes('DpopReplayTable')
+          ? `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/replay`
+          : `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/okta-serverless-api-prod-dpopAuthorizer:*`,
+      })),
+    }) as object;
+    const tableArn = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/replay`;
+    expect(await identityAllows(policy, 'dynamodb:PutItem', tableArn)).toBe(true);
+    for (const action of [
+      'dynamodb:GetItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:Scan',
+      'dynamodb:DeleteTable',
+    ]) {
+      expect(await identityAllows(policy, action, tableArn)).toBe(false);
+    }
+    // The TOKEN authorizer and the handlers keep the framework's role, which names no table.
+    expect(resources.AuthorizerLambdaFunction?.Properties.Role).toEqual({
+      'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'],
+    });
   });
 
   it('alarms when the authorizer cannot decide, on API 5XX and on a surge of 401s, to the alarm topic', () => {

@@ -1,5 +1,5 @@
 import { buildPolicy, createPolicies, parseMethodArn, toContext } from '../../../authorizer/policy';
-import { compileRouteTable } from '../../../authorizer/route-table';
+import { bearerRoutes, compileRouteTable } from '../../../authorizer/route-table';
 import { routes } from '../../../routes';
 import { allows, STAGE_PREFIX } from '../../fixtures/iam';
 
@@ -10,7 +10,8 @@ const claims = {
   issuer: 'https://x.okta.com/oauth2/default',
   exp: 1800000000,
 };
-const shipped = compileRouteTable(routes);
+// The TOKEN authorizer's table: the shipped routes that take Bearer tokens (dpop 'off').
+const shipped = bearerRoutes(routes);
 const arn = (path: string) => `${STAGE_PREFIX}/GET${path}`;
 
 describe('parseMethodArn', () => {
@@ -180,5 +181,21 @@ describe('toContext', () => {
     const context = toContext({ ...claims, cid: undefined });
     expect(context).not.toHaveProperty('cid');
     expect(context).not.toHaveProperty('uid');
+  });
+});
+
+describe("the DPoP authorizer's table (every protected route)", () => {
+  it('allows the DPoP-only write route to AccessAll, and not to ReadOnly', () => {
+    const full = compileRouteTable(routes).protectedRoutes;
+    expect(buildPolicy(full, STAGE_PREFIX, ['AccessAll']).Statement).toEqual([
+      {
+        Action: 'execute-api:Invoke',
+        Effect: 'Allow',
+        Resource: [arn('/api/whoami'), arn('/api/messages'), `${STAGE_PREFIX}/POST/api/messages`],
+      },
+    ]);
+    expect(buildPolicy(full, STAGE_PREFIX, ['ReadOnly']).Statement).toEqual([
+      { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [arn('/api/messages')] },
+    ]);
   });
 });

@@ -4,7 +4,12 @@ import {
   missingScopes,
   satisfies,
 } from '../../../authorizer/access';
-import { compileRouteTable, RouteTableError } from '../../../authorizer/route-table';
+import {
+  bearerRoutes,
+  compileRouteTable,
+  RouteTableError,
+  withDpop,
+} from '../../../authorizer/route-table';
 import {
   parseRoute,
   pathSegments,
@@ -27,12 +32,29 @@ describe('the shipped table', () => {
       ['GET /api/hello', 'anonymous'],
       ['GET /api/whoami', { kind: 'allOf', scopes: ['AccessAll'] }],
       ['GET /api/messages', { kind: 'anyOf', scopes: ['ReadOnly', 'AccessAll'] }],
+      ['POST /api/messages', { kind: 'allOf', scopes: ['AccessAll'] }],
     ]);
+    expect(table.routes.map((route) => route.dpop)).toEqual(['off', 'off', 'off', 'required']);
     expect(table.scopes).toEqual(['AccessAll', 'ReadOnly']);
-    expect(table.protectedRoutes.map((route) => route.key)).toEqual([
+    expect(table.protectedRoutes.map((route) => [route.key, route.dpop])).toEqual([
+      ['GET /api/whoami', 'off'],
+      ['GET /api/messages', 'off'],
+      ['POST /api/messages', 'required'],
+    ]);
+  });
+
+  it('gives the TOKEN authorizer the Bearer routes only, without a mode (it reads none)', () => {
+    const bearer = bearerRoutes(routes);
+    expect(bearer.protectedRoutes.map((route) => route.key)).toEqual([
       'GET /api/whoami',
       'GET /api/messages',
     ]);
+    for (const route of bearer.protectedRoutes) expect(route).not.toHaveProperty('dpop');
+    expect(bearer.scopes).toEqual(['AccessAll', 'ReadOnly']);
+    // Only DPoP routes: the TOKEN authorizer has none.
+    expect(bearerRoutes({ 'POST /x': { allOf: ['A'], dpop: 'allowed' } }).protectedRoutes).toEqual(
+      [],
+    );
   });
 
   it('finds the route of a request, and none for an unknown path or method', () => {
@@ -205,4 +227,60 @@ describe('access', () => {
 it('compiles to plain data, as the build bundles it', () => {
   const table = compileRouteTable(routes);
   expect(JSON.parse(JSON.stringify(table))).toEqual(table);
+});
+
+describe('the dpop mode of a route', () => {
+  it("is 'off' unless an object access names another, for 'authenticated' too", () => {
+    const table = compileRouteTable({
+      'GET /a': 'authenticated',
+      'GET /b': { authenticated: true, dpop: 'allowed' },
+      'GET /c': { anyOf: ['X'], dpop: 'required' },
+      'GET /d': { allOf: ['X'], dpop: 'off' },
+      'GET /e': 'anonymous',
+    });
+    expect(table.routes.map((r) => [r.key, r.dpop])).toEqual([
+      ['GET /a', 'off'],
+      ['GET /b', 'allowed'],
+      ['GET /c', 'required'],
+      ['GET /d', 'off'],
+      ['GET /e', 'off'],
+    ]);
+    expect(table.routes[1]?.access).toEqual({ kind: 'authenticated' });
+  });
+
+  it.each([
+    [
+      'an unknown mode',
+      { 'GET /a': { allOf: ['X'], dpop: 'yes' } },
+      /GET \/a has dpop "yes"; use 'off', 'allowed' or 'required'/,
+    ],
+    [
+      'a mode of no kind',
+      { 'GET /a': { dpop: 'required' } },
+      /GET \/a has the access \{"dpop":"required"\}/,
+    ],
+    ['authenticated: false', { 'GET /a': { authenticated: false } }, /GET \/a has the access/],
+  ])('refuses %s in one line', (_name, input, message) => {
+    expect(() => compileRouteTable(input)).toThrow(RouteTableError);
+    expect(() => compileRouteTable(input)).toThrow(message);
+  });
+
+  it('withDpop sets every protected route in one line; a route that names its own keeps it', () => {
+    const table = compileRouteTable(
+      withDpop('allowed', {
+        'GET /hello': 'anonymous',
+        'GET /me': 'authenticated',
+        'GET /list': { anyOf: ['R', 'W'] },
+        'POST /list': { allOf: ['W'], dpop: 'required' },
+        'GET /legacy': { allOf: ['R'], dpop: 'off' },
+      }),
+    );
+    expect(table.routes.map((r) => [r.key, r.dpop])).toEqual([
+      ['GET /hello', 'off'],
+      ['GET /me', 'allowed'],
+      ['GET /list', 'allowed'],
+      ['POST /list', 'required'],
+      ['GET /legacy', 'off'],
+    ]);
+  });
 });

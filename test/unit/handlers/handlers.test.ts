@@ -4,7 +4,10 @@ import { withEnv } from '../../fixtures/env';
 
 type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
-function load(name: 'hello' | 'whoami' | 'messages', corsOrigins?: string): Handler {
+function load(
+  name: 'hello' | 'whoami' | 'messages' | 'post-message',
+  corsOrigins?: string,
+): Handler {
   return withEnv({ CORS_ORIGINS: corsOrigins }, () => {
     let handler: Handler | undefined;
     jest.isolateModules(() => {
@@ -13,6 +16,7 @@ function load(name: 'hello' | 'whoami' | 'messages', corsOrigins?: string): Hand
         hello: () => require('../../../handlers/hello'),
         whoami: () => require('../../../handlers/whoami'),
         messages: () => require('../../../handlers/messages'),
+        'post-message': () => require('../../../handlers/post-message'),
       };
       handler = (modules[name]() as { handler: Handler }).handler;
     });
@@ -213,5 +217,67 @@ describe('parseOrigins', () => {
       'https://a.example.com',
       'http://localhost:8080',
     ]);
+  });
+});
+
+describe('post-message (POST /api/messages, DPoP required)', () => {
+  const jkt = 'UC6vEXv9-JPVqV7h_C9cwlfzbjILy3g7-niA_fTI9fc';
+  const context = {
+    sub: 'svc',
+    scope: 'AccessAll',
+    issuer: 'https://x.okta.com/oauth2/default',
+    exp: '1800000000',
+    jkt,
+  };
+  const post = (
+    body: string | null,
+    authorizer: Record<string, unknown> | undefined = context,
+    base64 = false,
+  ) =>
+    load('post-message')({
+      headers: {},
+      body,
+      isBase64Encoded: base64,
+      requestContext: { authorizer },
+    } as unknown as APIGatewayProxyEvent);
+
+  it('answers 201 with the text, the sender and the key its token is bound to', async () => {
+    const result = await post(JSON.stringify({ text: 'héllo ✓' }));
+    expect(result.statusCode).toBe(201);
+    expect(result.headers).toMatchObject({
+      'Cache-Control': 'no-store',
+      'Access-Control-Allow-Origin': '*',
+    });
+    expect(JSON.parse(result.body)).toEqual({ text: 'héllo ✓', sub: 'svc', jkt });
+  });
+
+  it('takes 500 characters (counted as characters, not bytes), and a base64 body', async () => {
+    expect((await post(JSON.stringify({ text: '✓'.repeat(500) }))).statusCode).toBe(201);
+    const encoded = Buffer.from(JSON.stringify({ text: 'b64' })).toString('base64');
+    expect(JSON.parse((await post(encoded, context, true)).body)).toMatchObject({ text: 'b64' });
+  });
+
+  it.each([
+    ['no body', null, /^no body: the body must be JSON/],
+    ['not JSON', '{text:', /^not JSON: /],
+    ['an array', '["x"]', /^the body must be JSON: \{ "text": "\.\.\." \}, 1 to 500 characters$/],
+    ['null', 'null', /^the body must be JSON/],
+    ['no text', '{"message":"x"}', /^the body must be JSON/],
+    ['a number as text', '{"text":5}', /^the body must be JSON/],
+    ['an empty text', '{"text":""}', /^text is blank: /],
+    ['a blank text', '{"text":"  \\n "}', /^text is blank: /],
+    ['501 characters', JSON.stringify({ text: 'x'.repeat(501) }), /^text has 501 characters: /],
+  ])('answers 400 with a clear error for %s', async (_name, body, message) => {
+    const result = await post(body);
+    expect(result.statusCode).toBe(400);
+    const answer = JSON.parse(result.body) as { message: string; error: string };
+    expect(answer.error).toBe('invalid_request');
+    expect(answer.message).toMatch(message);
+  });
+
+  it('fails closed (500) without the authorizer context or its key thumbprint', async () => {
+    expect((await post('{"text":"x"}', {})).statusCode).toBe(500);
+    const { jkt: _jkt, ...unbound } = context;
+    expect((await post('{"text":"x"}', unbound)).statusCode).toBe(500);
   });
 });

@@ -1,0 +1,17 @@
+/**
+ * RFC 9449 section 7.2: a DPoP-bound access token (one with `cnf.jkt`) presented as a Bearer token
+ * must not be accepted, or the binding would protect nothing. Used by both authorizers.
+ */
+import type { Decision } from './decision';
+
+/** `detail` says what the route takes instead. Any `cnf` binds a token, whatever it holds. */
+export function refuseBoundBearer(decision: Decision, detail: string): Decision {
+  if (!('claims' in decision) || decision.claims.cnf === undefined) return decision;
+  return { outcome: 'unauthorized', reason: 'dpop_bound_token', detail };
+}
+
+/** `cnf.jkt` of a bound token; undefined when `cnf` holds no thumbprint. */
+export function boundKey(cnf: unknown): string | undefined {
+  const jkt = (cnf as { jkt?: unknown } | null | undefined)?.jkt;
+  return typeof jkt === 'string' ? jkt : undefined;
+}
