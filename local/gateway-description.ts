@@ -16,7 +16,17 @@ export interface GatewayRoute {
   method: string;
   path: string;
   protected: boolean;
+  /** The name of the authorizer it is wired to (custom.oktaAuthorizer or oktaDpopAuthorizer). */
+  authorizer?: string;
   cors?: CorsConfig;
+}
+
+export interface AuthorizerDescription {
+  functionName: string;
+  type: 'TOKEN' | 'REQUEST';
+  /** The identity source's header (TOKEN); a REQUEST authorizer with TTL 0 has none. */
+  header?: string;
+  ttlSeconds: number;
 }
 
 export interface GatewayResponseConfig {
@@ -29,7 +39,7 @@ export interface GatewayResponseConfig {
 export interface GatewayDescription {
   stage: string;
   region: string;
-  authorizer: { functionName: string; header: string; ttlSeconds: number };
+  authorizers: Record<string, AuthorizerDescription>;
   routes: GatewayRoute[];
   gatewayResponses: GatewayResponseConfig[];
 }
@@ -47,8 +57,9 @@ const DEFAULT_CORS_HEADERS = [
 
 interface Service {
   provider: { stage: string; region: string };
-  custom?: {
-    oktaAuthorizer?: { name?: string; identitySource?: string; resultTtlInSeconds?: number };
+  custom?: Record<string, unknown> & {
+    oktaAuthorizer?: AuthorizerConfig;
+    oktaDpopAuthorizer?: AuthorizerConfig;
   };
   functions?: Record<string, { name?: string; events?: { http?: unknown }[] }>;
   resources?: {
@@ -56,34 +67,51 @@ interface Service {
   };
 }
 
+interface AuthorizerConfig {
+  name?: string;
+  type?: string;
+  identitySource?: string;
+  resultTtlInSeconds?: number;
+}
+
 export function describeGateway(service: Service): GatewayDescription {
-  const authorizer = service.custom?.oktaAuthorizer ?? {};
+  const authorizers: Record<string, AuthorizerDescription> = {};
+  for (const config of [service.custom?.oktaAuthorizer, service.custom?.oktaDpopAuthorizer]) {
+    if (!config) continue;
+    const name = config.name ?? 'authorizer';
+    const type = String(config.type ?? 'token').toUpperCase() === 'REQUEST' ? 'REQUEST' : 'TOKEN';
+    const ttlSeconds = Number(config.resultTtlInSeconds ?? 300);
+    // osls's defaults: a TOKEN authorizer, or a cached REQUEST one, reads the Authorization header.
+    const source =
+      config.identitySource ??
+      (type === 'REQUEST' && ttlSeconds === 0 ? undefined : 'method.request.header.Authorization');
+    authorizers[name] = {
+      functionName: service.functions?.[name]?.name ?? name,
+      type,
+      header: source?.replace('method.request.header.', ''),
+      ttlSeconds,
+    };
+  }
   const routes: GatewayRoute[] = [];
   for (const fn of Object.values(service.functions ?? {})) {
     for (const event of fn.events ?? []) {
       const http = event.http as
-        { method: string; path: string; cors?: unknown; authorizer?: unknown } | undefined;
+        | { method: string; path: string; cors?: unknown; authorizer?: { name?: string } }
+        | undefined;
       if (!http || typeof http !== 'object') continue;
       routes.push({
         method: String(http.method).toUpperCase(),
         path: `/${String(http.path).replace(/^\/+/, '')}`,
         protected: http.authorizer !== undefined,
+        authorizer: http.authorizer ? (http.authorizer.name ?? 'authorizer') : undefined,
         cors: corsConfig(http.cors),
       });
     }
   }
-  const functionName = service.functions?.[authorizer.name ?? 'authorizer']?.name ?? 'authorizer';
   return {
     stage: service.provider.stage,
     region: service.provider.region,
-    authorizer: {
-      functionName,
-      header: (authorizer.identitySource ?? 'method.request.header.Authorization').replace(
-        'method.request.header.',
-        '',
-      ),
-      ttlSeconds: Number(authorizer.resultTtlInSeconds ?? 300),
-    },
+    authorizers,
     routes,
     gatewayResponses: Object.values(service.resources?.Resources ?? {})
       .filter((resource) => resource.Type === 'AWS::ApiGateway::GatewayResponse')

@@ -19,7 +19,12 @@ import {
   routeOf,
   type RouteTemplate,
 } from '../authorizer/route-patterns';
-import type { CorsConfig, GatewayDescription, GatewayRoute } from './gateway-description';
+import type {
+  AuthorizerDescription,
+  CorsConfig,
+  GatewayDescription,
+  GatewayRoute,
+} from './gateway-description';
 
 /** serverless-offline's own policy check, as it applies it when its authorization is on. */
 type PolicyCheck = (policy: PolicyDocument, resource: string) => boolean;
@@ -71,15 +76,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const allows = await policyCheck();
   const cache = new Map<string, { result: AuthorizerResult; until: number }>();
 
-  async function authorize(token: string, methodArn: string): Promise<AuthorizerResult> {
-    const cached = cache.get(token);
-    if (cached && cached.until > Date.now()) return cached.result;
+  /** Invokes an authorizer function as API Gateway does, and reads its answer the same way. */
+  async function invoke(functionName: string, event: object): Promise<AuthorizerResult> {
     const response = await fetch(
-      `${options.lambdaUrl}/2015-03-31/functions/${description.authorizer.functionName}/invocations`,
-      {
-        method: 'POST',
-        body: JSON.stringify({ type: 'TOKEN', authorizationToken: token, methodArn }),
-      },
+      `${options.lambdaUrl}/2015-03-31/functions/${functionName}/invocations`,
+      { method: 'POST', body: JSON.stringify(event) },
     );
     const payload = (await response.json()) as {
       errorMessage?: string;
@@ -93,7 +94,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         ? { kind: 'unauthorized' }
         : { kind: 'failure' };
     }
-    const result: AuthorizerResult = {
+    return {
       kind: 'policy',
       principalId: payload.principalId,
       policy: payload.policyDocument,
@@ -101,10 +102,62 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         Object.entries(payload.context ?? {}).map(([key, value]) => [key, String(value)]),
       ),
     };
-    if (description.authorizer.ttlSeconds > 0) {
-      cache.set(token, { result, until: Date.now() + description.authorizer.ttlSeconds * 1000 });
+  }
+
+  /** A TOKEN authorizer's answer, cached per authorizer and token for its TTL. */
+  async function authorizeToken(
+    name: string,
+    authorizer: AuthorizerDescription,
+    token: string,
+    methodArn: string,
+  ): Promise<AuthorizerResult> {
+    const key = `${name} ${token}`;
+    const cached = cache.get(key);
+    if (cached && cached.until > Date.now()) return cached.result;
+    const result = await invoke(authorizer.functionName, {
+      type: 'TOKEN',
+      authorizationToken: token,
+      methodArn,
+    });
+    if (result.kind === 'policy' && authorizer.ttlSeconds > 0) {
+      cache.set(key, { result, until: Date.now() + authorizer.ttlSeconds * 1000 });
     }
     return result;
+  }
+
+  /**
+   * A REQUEST authorizer's event, as API Gateway builds it for a REST API: every header (and each
+   * value of a repeated one), the method, and requestContext.path as the client called it (this
+   * gateway serves no stage prefix in its URLs, as a custom domain would).
+   */
+  function requestEvent(req: IncomingMessage, route: GatewayRoute, methodArn: string): object {
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    const headers: Record<string, string> = {};
+    const multiValueHeaders: Record<string, string[]> = {};
+    for (let i = 0; i < req.rawHeaders.length; i += 2) {
+      const name = req.rawHeaders[i] as string;
+      const value = req.rawHeaders[i + 1] as string;
+      headers[name] = value;
+      (multiValueHeaders[name] ??= []).push(value);
+    }
+    return {
+      type: 'REQUEST',
+      methodArn,
+      resource: route.path,
+      path: url.pathname,
+      httpMethod: (req.method ?? 'GET').toUpperCase(),
+      headers,
+      multiValueHeaders,
+      queryStringParameters: Object.fromEntries(url.searchParams),
+      requestContext: {
+        apiId: API_ID,
+        stage: description.stage,
+        path: url.pathname,
+        domainName: req.headers.host ?? '',
+        httpMethod: (req.method ?? 'GET').toUpperCase(),
+        resourcePath: route.path,
+      },
+    };
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -126,11 +179,20 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
     let context: Record<string, string> | undefined;
     if (matched.route.protected) {
-      const token = req.headers[description.authorizer.header.toLowerCase()];
-      // No identity source: API Gateway answers 401 without calling the authorizer.
-      if (typeof token !== 'string' || !token) return gatewayResponse(req, res, 'UNAUTHORIZED');
+      const name = matched.route.authorizer ?? 'authorizer';
+      const authorizer = description.authorizers[name];
+      if (!authorizer) return gatewayResponse(req, res, 'AUTHORIZER_FAILURE');
+      const source = authorizer.header ? req.headers[authorizer.header.toLowerCase()] : undefined;
+      // A missing identity source: API Gateway answers 401 without calling the authorizer.
+      if (authorizer.header && (typeof source !== 'string' || !source)) {
+        return gatewayResponse(req, res, 'UNAUTHORIZED');
+      }
       const methodArn = `arn:aws:execute-api:${description.region}:${ACCOUNT}:${API_ID}/${description.stage}/${method}${path}`;
-      const result = await authorize(token, methodArn);
+      const result =
+        authorizer.type === 'TOKEN'
+          ? await authorizeToken(name, authorizer, source as string, methodArn)
+          : // A REQUEST authorizer with TTL 0, as the DPoP one: called on every request.
+            await invoke(authorizer.functionName, requestEvent(req, matched.route, methodArn));
       if (result.kind === 'unauthorized') return gatewayResponse(req, res, 'UNAUTHORIZED');
       if (result.kind === 'failure') return gatewayResponse(req, res, 'AUTHORIZER_FAILURE');
       if (!allows(result.policy, methodArn)) return gatewayResponse(req, res, 'ACCESS_DENIED');

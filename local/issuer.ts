@@ -51,8 +51,10 @@ export interface LocalIssuer {
   issuer: string;
   audience: string;
   scopes: string[];
-  /** client_secret_basic */
+  /** client_secret_basic; binds its tokens when a token request carries a DPoP proof. */
   client: { id: string; secret: string };
+  /** client_secret_basic, DPoP required: a token request without a proof is refused, as Okta does. */
+  dpopClient: { id: string; secret: string };
   /** private_key_jwt: the private key is generated here and handed to the token command. */
   jwtClient: { id: string; privateJwk: JsonWebKey & { kid: string } };
   /** A public SPA client: authorization code + PKCE, as an Okta single-page app integration. */
@@ -78,6 +80,8 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
   const clientId = options.clientId || 'local-dev-client';
   const clientSecret = options.clientSecret || randomBytes(24).toString('base64url');
   const jwtClientId = `${clientId}-jwt`;
+  // Like an Okta API Services app with "Require DPoP header in token requests" ticked.
+  const dpopClientId = `${clientId}-dpop`;
   const clientKey = generateRsaJwk();
   const scopes = localScopes();
   const users = devUsers(scopes, options.userPassword);
@@ -116,6 +120,15 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
       redirect_uris: [],
       response_types: [],
       jwks: { keys: [publicPart(clientKey)] },
+    },
+    {
+      client_id: dpopClientId,
+      client_secret: clientSecret,
+      token_endpoint_auth_method: 'client_secret_basic',
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      response_types: [],
+      dpop_bound_access_tokens: true,
     },
     {
       client_id: spaClient.id,
@@ -243,6 +256,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
     audience,
     scopes,
     client: { id: clientId, secret: clientSecret },
+    dpopClient: { id: dpopClientId, secret: clientSecret },
     jwtClient: { id: jwtClientId, privateJwk: clientKey },
     spaClient,
     users,
@@ -329,8 +343,17 @@ function configuration(
       await grant.save();
       return grant;
     },
+    // DPoP proofs as okta-auth-js (RS256) and most other clients (ES256) sign them.
+    enabledJWA: { dPoPSigningAlgValues: ['ES256', 'RS256'] },
     features: {
       devInteractions: { enabled: false },
+      // As Okta: a token request with a DPoP proof gets a bound token (cnf.jkt); the first one,
+      // without a nonce, gets 400 use_dpop_nonce and a DPoP-Nonce header (okta-answers.ts words it).
+      dPoP: {
+        enabled: true,
+        nonceSecret: randomBytes(32),
+        requireNonce: () => true,
+      },
       // The SDKs revoke tokens on sign-out. As at Okta, a revoked JWT access token still verifies
       // locally until it expires: it is introspection that would say otherwise.
       revocation: { enabled: true },

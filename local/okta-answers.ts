@@ -88,6 +88,11 @@ export function oktaTokenError(ctx: KoaContextWithOIDC): void {
   const noCredentials =
     !ctx.headers.authorization && !params.client_assertion && !params.client_secret;
   switch (body.error) {
+    case 'use_dpop_nonce':
+      // The DPoP-Nonce header stays: the client signs its next proof with it.
+      return answer(400, 'use_dpop_nonce', 'Authorization server requires nonce in DPoP proof.');
+    case 'invalid_dpop_proof':
+      return answer(400, 'invalid_dpop_proof', 'The DPoP proof JWT is invalid.');
     case 'invalid_scope':
       // oidc-provider adds the requested `scope`; Okta's answer has only the two fields.
       return answer(400, 'invalid_scope', body.error_description ?? '');
@@ -111,6 +116,10 @@ export function oktaTokenError(ctx: KoaContextWithOIDC): void {
         'Client authentication failed. Either the client or the client credentials are invalid.',
       );
     case 'invalid_grant':
+      // A client that requires DPoP, asked without a proof.
+      if (/DPoP proof JWT not provided/.test(String(ctx.state.errorDetail ?? ''))) {
+        return answer(400, 'invalid_dpop_proof', 'The DPoP proof JWT header is missing.');
+      }
       if (/PKCE|code_verifier/.test(String(ctx.state.errorDetail ?? body.error_description))) {
         return answer(400, 'invalid_grant', 'PKCE verification failed.');
       }

@@ -86,9 +86,16 @@ export function runningStacks(): StackState[] {
   return stacks.sort((a, b) => a.pid - b.pid);
 }
 
+/**
+ * `npm run token -- --dpop`'s key and bound token, for `npm run proof`: kept with the stack's
+ * state (gone when it stops), or in .local/ when the token comes from a real Okta org.
+ */
+export const dpopFileOf = (pid?: number) =>
+  pid === undefined ? join(stateDir(), 'dpop.json') : join(stacksDir(), `${pid}-dpop.json`);
+
 /** The files a stack's state is in: its dev client's secret and private key among them. */
 export function stateFilesOf(pid = process.pid): string[] {
-  return [stateFile(pid), keyFileOf(pid)];
+  return [stateFile(pid), keyFileOf(pid), dpopFileOf(pid)];
 }
 
 export function removeStackState(pid = process.pid): void {

@@ -7,6 +7,7 @@ import { type Gateway, startGateway } from './gateway';
 import type { GatewayDescription } from './gateway-description';
 import { issuerOptionsFromEnv, type LocalIssuer, startLocalIssuer } from './issuer';
 import { freePort } from './ports';
+import { LOCAL_AWS_CREDENTIALS, startReplayTable } from './replay-table';
 
 export interface StackOptions {
   apiPort: number;
@@ -51,6 +52,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           ...issuerOptionsFromEnv(env, options.issuerPort),
           spaRedirectUris: options.spaOrigin ? [`${options.spaOrigin}/login/callback`] : [],
         });
+  // DPoP proofs are claimed in a real DynamoDB API, as on AWS.
+  const replay = await startReplayTable();
   const [offlinePort, lambdaPort] = [await freePort(), await freePort()];
   const work = mkdtempSync(join(tmpdir(), 'okta-api-gateway-'));
   const descriptionFile = join(work, 'gateway.json');
@@ -74,6 +77,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         LAMBDA_PORT: String(lambdaPort),
         LOCAL_GATEWAY_FILE: descriptionFile,
         LOCAL_STACK_LIFELINE_FD: '3',
+        // The DPoP authorizer: its replay table, and the hosts a proof's htu may name here.
+        ...LOCAL_AWS_CREDENTIALS,
+        AWS_ENDPOINT_URL_DYNAMODB: replay.endpoint,
+        LOCAL_DPOP_REPLAY_TABLE: replay.table,
+        DPOP_HOSTS: `localhost:${options.apiPort},127.0.0.1:${options.apiPort}`,
         LOCAL_STACK_REMOVE_ON_KILL: JSON.stringify(options.removeOnKill ?? []),
       },
       // fd 3: the lifeline, never written to.
@@ -98,6 +106,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await exited;
     }
     await issuer?.close();
+    await replay.close();
     rmSync(work, { recursive: true, force: true });
   };
 

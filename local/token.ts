@@ -3,7 +3,8 @@
  * so `TOKEN=$(npm run -s token)` works. Errors go to stderr with a non-zero exit.
  */
 import { createPrivateKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as oidc from 'openid-client';
 import { isLoopbackHost, parseIssuer } from '../authorizer/config';
@@ -11,15 +12,18 @@ import { DEFAULT_TOKEN_SCOPE } from './banner';
 import { localScopes, TOKEN_COMMAND_REDIRECT_URI } from './issuer';
 import { SignInError, signInUser } from './user-sign-in';
 import { loadDotenv, requireSupportedNode } from './env';
-import { runningStacks, type StackState } from './stack-state';
+import { dpopFileOf, runningStacks, type StackState } from './stack-state';
 
 const USAGE = `Usage: npm run -s token -- [--scope "ReadOnly AccessAll"] [--private-key key.json]
                               [--client-id ID] [--client-secret SECRET] [--issuer URL]
        npm run -s token -- --user alice [--scope "openid ReadOnly"]
+       npm run -s token -- --dpop [--scope ...]
 
 Requests an access token with the client credentials grant and prints only the token.
   --scope         scopes, space-separated or repeated (default: ${DEFAULT_TOKEN_SCOPE}; for --user,
                   openid profile email and every scope the local issuer knows)
+  --dpop          a DPoP-bound token (RFC 9449): a new key pair signs the token request's proof;
+                  the key and token are kept with the stack for \`npm run -s proof\`
   --user          a user's token instead: signs in as this dev user of the local issuer with the
                   authorization code flow and PKCE, as the demo app does
   --private-key   authenticate with private_key_jwt, signing the client assertion with this
@@ -28,7 +32,7 @@ Requests an access token with the client credentials grant and prints only the t
   --client-secret default: OKTA_CLIENT_SECRET, or the local dev client's secret
   --issuer        default: OKTA_ISSUER, or the local issuer while \`npm start\` runs`;
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 /** What a user's token asks for by default: the OIDC scopes and every API scope (policy trims them). */
 const userScope = () => ['openid', 'profile', 'email', ...localScopes()].join(' ');
@@ -37,6 +41,8 @@ interface Request {
   issuer: string;
   clientId: string;
   scope: string;
+  /** Bind the token to a new key (DPoP); where to keep the key and token. */
+  dpopFile?: string;
   auth: { secret: string } | { privateKeyFile: string } | { user: string; password: string };
 }
 
@@ -46,6 +52,7 @@ function resolveRequest(argv: string[]): Request {
     options: {
       scope: { type: 'string', multiple: true },
       'private-key': { type: 'string' },
+      dpop: { type: 'boolean' },
       'client-id': { type: 'string' },
       'client-secret': { type: 'string' },
       issuer: { type: 'string' },
@@ -95,7 +102,8 @@ function resolveRequest(argv: string[]): Request {
     );
   }
   const scope = requestedScope || DEFAULT_TOKEN_SCOPE;
-  if (privateKeyFile) return { issuer, clientId, scope, auth: { privateKeyFile } };
+  const dpopFile = values.dpop ? dpopFileOf(local?.pid) : undefined;
+  if (privateKeyFile) return { issuer, clientId, scope, dpopFile, auth: { privateKeyFile } };
 
   const secret = values['client-secret'] ?? env.OKTA_CLIENT_SECRET ?? local?.client.secret;
   if (!secret) {
@@ -103,11 +111,11 @@ function resolveRequest(argv: string[]): Request {
       'No client secret: pass --client-secret, set OKTA_CLIENT_SECRET, or use --private-key for private_key_jwt.',
     );
   }
-  return { issuer, clientId, scope, auth: { secret } };
+  return { issuer, clientId, scope, dpopFile, auth: { secret } };
 }
 
 /** The local stack on API_PORT / ISSUER_PORT when given, or the only one running. */
-function pickStack(env: NodeJS.ProcessEnv): StackState {
+export function pickStack(env: NodeJS.ProcessEnv): StackState {
   const stacks = runningStacks();
   if (stacks.length === 0) {
     throw new UsageError(
@@ -198,7 +206,19 @@ async function requestToken(request: Request): Promise<string> {
     { execute: insecure ? [oidc.allowInsecureRequests] : [], timeout: 10 },
   );
   try {
-    const response = await oidc.clientCredentialsGrant(config, { scope: request.scope });
+    if (!request.dpopFile) {
+      return (await oidc.clientCredentialsGrant(config, { scope: request.scope })).access_token;
+    }
+    // openid-client signs the proof, and answers the issuer's use_dpop_nonce with its nonce.
+    const keyPair = await oidc.randomDPoPKeyPair('ES256', { extractable: true });
+    const DPoP = oidc.getDPoPHandle(config, keyPair);
+    const response = await oidc.clientCredentialsGrant(config, { scope: request.scope }, { DPoP });
+    if (response.token_type !== 'dpop') {
+      throw new UsageError(
+        `the issuer answered a ${response.token_type} token, not a DPoP-bound one: does it support DPoP (Okta: an API Services app)?`,
+      );
+    }
+    await saveDpop(request.dpopFile, keyPair, response.access_token);
     return response.access_token;
   } catch (error) {
     const known = config.serverMetadata().scopes_supported;
@@ -210,6 +230,13 @@ async function requestToken(request: Request): Promise<string> {
     }
     throw error;
   }
+}
+
+/** The key (private JWK) and its bound token, owner-only, for `npm run proof`. */
+async function saveDpop(file: string, keyPair: CryptoKeyPair, accessToken: string): Promise<void> {
+  const privateJwk = await crypto.subtle.exportKey('jwk', keyPair.privateKey);
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  writeFileSync(file, `${JSON.stringify({ privateJwk, accessToken })}\n`, { mode: 0o600 });
 }
 
 function describe(error: unknown, issuer?: string): string {
@@ -254,4 +281,4 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+if (require.main === module) void main();
