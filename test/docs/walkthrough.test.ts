@@ -8,7 +8,9 @@ import { isolatedEnv, run, type Running } from '../fixtures/processes';
 // README's curl walk-through, run as it is written, against `npm start`.
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const section = readme.slice(readme.indexOf('## Walk-through with curl'));
-const script = /```sh\n([\s\S]*?)```/.exec(section)?.[1] as string;
+const [script, dpopScript] = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map(
+  (match) => match[1] as string,
+);
 
 let stack: Running;
 let env: NodeJS.ProcessEnv;
@@ -23,7 +25,7 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 const walk = (secret?: string) =>
-  run('bash', ['-c', script], {
+  run('bash', ['-c', script as string], {
     ...env,
     ISSUER: printed('Issuer'),
     API: `http://localhost:${env.API_PORT}`,
@@ -49,4 +51,21 @@ it('with the secret left as "...", stops at step 1 with what the issuer said', a
     /TOKEN: no access token; the issuer answered: \{"error":"invalid_client"/,
   );
   expect(result.stdout).not.toMatch(/HTTP\/1\.1/);
+});
+
+it('the DPoP walk-through: 201, the replayed proof 401, the token as Bearer 401, ReadOnly 403', async () => {
+  const result = await run('bash', ['-c', dpopScript as string], {
+    ...env,
+    API: `http://localhost:${env.API_PORT}`,
+  });
+  // curl's progress meter goes to stderr; nothing else may.
+  expect(result.stderr).not.toMatch(/error|token:|proof:/i);
+  expect(result.code).toBe(0);
+  expect(result.stdout.match(/HTTP\/1\.1 \d{3}/g)).toEqual([
+    'HTTP/1.1 201',
+    'HTTP/1.1 401',
+    'HTTP/1.1 401',
+    'HTTP/1.1 403',
+  ]);
+  expect(result.stdout).toMatch(/"text":"hello","sub":"local-dev-client","jkt":"[\w-]{43}"/);
 });
