@@ -188,6 +188,8 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
     if (origin && trustedOrigins.has(origin)) {
       res.setHeader('access-control-allow-origin', origin);
       res.setHeader('access-control-allow-credentials', 'true');
+      // okta-auth-js reads the nonce Okta asks DPoP proofs to carry.
+      res.setHeader('access-control-expose-headers', 'DPoP-Nonce, WWW-Authenticate');
       res.setHeader('vary', 'Origin');
       if (req.method === 'OPTIONS') {
         res

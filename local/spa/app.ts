@@ -14,8 +14,12 @@ interface AppConfig {
 
 const $ = (id: string) => document.getElementById(id) as HTMLElement;
 
+/** DPoP (RFC 9449): tokens bound to a key this browser keeps (non-extractable, in IndexedDB). */
+const DPOP_SETTING = 'demo.dpop';
+
 async function main(): Promise<void> {
   const config = (await (await fetch('/config.json')).json()) as AppConfig;
+  const dpop = localStorage.getItem(DPOP_SETTING) === 'on';
   const auth = new OktaAuth({
     issuer: config.issuer,
     clientId: config.clientId,
@@ -23,7 +27,16 @@ async function main(): Promise<void> {
     postLogoutRedirectUri: window.location.origin,
     scopes: config.scopes,
     pkce: true,
+    dpop,
+    // Bound and Bearer tokens are kept apart: switching modes signs in again.
+    tokenManager: { storageKey: dpop ? 'okta-token-storage-dpop' : 'okta-token-storage' },
   });
+  const dpopBox = $('dpop') as HTMLInputElement;
+  dpopBox.checked = dpop;
+  dpopBox.onchange = () => {
+    localStorage.setItem(DPOP_SETTING, dpopBox.checked ? 'on' : 'off');
+    window.location.reload();
+  };
   if (auth.isLoginRedirect()) await auth.handleLoginRedirect();
 
   const idToken = await auth.tokenManager.get('idToken');
@@ -37,14 +50,30 @@ async function main(): Promise<void> {
   $('sign-in').onclick = () => void auth.signInWithRedirect();
   $('sign-out').onclick = () => void auth.signOut({ clearTokensBeforeRedirect: true });
 
+  /** Bearer, or, with a bound token, the DPoP scheme and a fresh proof for this request. */
+  const authorization = async (url: string, method: string): Promise<Record<string, string>> => {
+    const token = auth.getAccessToken();
+    if (!token) return {};
+    if (!dpop) return { Authorization: `Bearer ${token}` };
+    const { Authorization, Dpop } = await auth.getDPoPAuthorizationHeaders({ url, method });
+    return { Authorization, DPoP: Dpop };
+  };
+
   for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-path]')) {
     button.onclick = async () => {
       const path = button.dataset.path as string;
-      const token = auth.getAccessToken();
+      const method = button.dataset.method ?? 'GET';
+      const url = `${config.apiUrl}${path}`;
       $('result').dataset.path = path;
       try {
-        const response = await fetch(`${config.apiUrl}${path}`, {
-          headers: token ? { Authorization: `Bearer ${token}` } : {},
+        const post = method === 'POST';
+        const response = await fetch(url, {
+          method,
+          headers: {
+            ...(await authorization(url, method)),
+            ...(post && { 'Content-Type': 'application/json' }),
+          },
+          ...(post && { body: JSON.stringify({ text: ($('text') as HTMLInputElement).value }) }),
         });
         $('result').dataset.status = String(response.status);
         $('result').textContent = `${path}: ${response.status}\n${await response.text()}`;

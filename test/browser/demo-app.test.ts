@@ -33,9 +33,17 @@ describeWithChromium('the demo app in a browser', () => {
     await stack?.stop();
   });
 
-  async function signIn(username: string): Promise<Page> {
+  async function signIn(username: string, dpop = false): Promise<Page> {
     const page = await (await browser.newContext()).newPage();
     await page.goto(app);
+    if (dpop) {
+      // The app's switch: reloads with okta-auth-js's dpop: true.
+      await page.check('#dpop');
+      await page.waitForLoadState('load');
+      await page.waitForFunction(
+        () => (document.getElementById('dpop') as HTMLInputElement).checked,
+      );
+    }
     await page.click('#sign-in');
     await page.waitForURL(/\/oauth2\/default\/signin\//);
     await page.fill('input[name=username]', username);
@@ -46,11 +54,19 @@ describeWithChromium('the demo app in a browser', () => {
   }
 
   /** Presses a route's button and reads what the page shows: the status (or "blocked") and body. */
-  async function call(page: Page, path: string): Promise<{ status: string; text: string }> {
+  async function call(
+    page: Page,
+    path: string,
+    method = 'GET',
+  ): Promise<{ status: string; text: string }> {
     await page.evaluate(() => {
       delete (document.getElementById('result') as HTMLElement).dataset.status;
     });
-    await page.click(`button[data-path="${path}"]`);
+    await page.click(
+      method === 'GET'
+        ? `button[data-path="${path}"]:not([data-method])`
+        : `button[data-path="${path}"][data-method="${method}"]`,
+    );
     const result = page.locator('#result[data-status]');
     await result.waitFor();
     return {
@@ -79,6 +95,39 @@ describeWithChromium('the demo app in a browser', () => {
     const page = await signIn('bob');
     expect(await call(page, '/api/messages')).toMatchObject({ status: '200' });
     expect(await call(page, '/api/whoami')).toMatchObject({ status: '403' });
+    await page.context().close();
+  });
+
+  it('with DPoP, alice posts a message (201); the request replayed from here is refused', async () => {
+    const page = await signIn('alice', true);
+    const sent = page.waitForRequest(
+      (request) => request.method() === 'POST' && request.url().endsWith('/api/messages'),
+    );
+    const posted = await call(page, '/api/messages', 'POST');
+    expect(posted.status).toBe('201');
+    expect(posted.text).toMatch(
+      /"text":"Hello from the demo app","sub":"alice@example\.com","jkt":"[\w-]{43}"/,
+    );
+    // okta-auth-js signed the proof with RS256, from a key the page cannot export.
+    const request = await sent;
+    const headers = await request.allHeaders();
+    expect(headers.authorization).toMatch(/^DPoP /);
+    const proofHeader = JSON.parse(
+      Buffer.from((headers.dpop as string).split('.')[0] as string, 'base64url').toString(),
+    ) as { alg: string; typ: string };
+    expect(proofHeader).toMatchObject({ alg: 'RS256', typ: 'dpop+jwt' });
+    const replayed = await fetch(request.url(), {
+      method: 'POST',
+      headers: {
+        authorization: headers.authorization as string,
+        dpop: headers.dpop as string,
+        'content-type': 'application/json',
+      },
+      body: request.postData() ?? '',
+    });
+    expect(replayed.status).toBe(401);
+    // Its bound token is refused by the Bearer-only routes, as RFC 9449 7.2 asks.
+    expect(await call(page, '/api/whoami')).toMatchObject({ status: '401' });
     await page.context().close();
   });
 
