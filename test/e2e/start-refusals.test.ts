@@ -15,11 +15,11 @@ it.each<[string, (c: ProjectCopy) => void, NodeJS.ProcessEnv, RegExp]>([
       c.edit('routes.ts', (t) =>
         t.replace(
           "  'GET /api/messages':",
-          "  'POST /api/messages': 'authenticated',\n  'GET /api/messages':",
+          "  'DELETE /api/messages': 'authenticated',\n  'GET /api/messages':",
         ),
       ),
     {},
-    /^npm start: routes.ts has POST \/api\/messages, but no function in serverless.yml has that http event/,
+    /^npm start: routes.ts has DELETE \/api\/messages, but no function in serverless.yml has that http event/,
   ],
   [
     'an anonymous route wired with an authorizer',
