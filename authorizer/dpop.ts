@@ -4,7 +4,15 @@
  * jose's; this module says what a proof must hold.
  */
 import { createHash } from 'node:crypto';
-import { calculateJwkThumbprint, EmbeddedJWK, errors, jwtVerify, type JWK } from 'jose';
+import {
+  calculateJwkThumbprint,
+  errors,
+  importJWK,
+  type JWK,
+  type JWSHeaderParameters,
+  jwtVerify,
+} from 'jose';
+import { memo } from './memo';
 
 /** RS256 is what okta-auth-js signs every proof with; ES256 what most other clients use. */
 export const DPOP_ALGORITHMS = ['RS256', 'ES256'];
@@ -74,14 +82,21 @@ export async function verifyProof(
   }
 
   let payload: Record<string, unknown>;
-  let jwk: JWK;
+  let thumbprint: Promise<string> = Promise.resolve('');
   try {
-    const verified = await jwtVerify(proof, checkedEmbeddedJwk, {
-      typ: 'dpop+jwt',
-      algorithms: DPOP_ALGORITHMS,
-    });
+    const verified = await jwtVerify(
+      proof,
+      async (header: JWSHeaderParameters) => {
+        const key = await proofKeyOf(header);
+        thumbprint = key.thumbprint;
+        return key.cryptoKey;
+      },
+      {
+        typ: 'dpop+jwt',
+        algorithms: DPOP_ALGORITHMS,
+      },
+    );
     payload = verified.payload;
-    jwk = verified.protectedHeader.jwk as JWK;
   } catch (error) {
     if (error instanceof DpopProofError) throw error;
     throw invalid(`the proof does not verify: ${describe(error)}`);
@@ -101,7 +116,7 @@ export async function verifyProof(
   if (payload.ath !== accessTokenHash(request.accessToken)) {
     throw invalid('ath is not the hash of the access token');
   }
-  if ((await calculateJwkThumbprint(jwk, 'sha256')) !== request.jkt) {
+  if ((await thumbprint) !== request.jkt) {
     throw new DpopProofError(
       'dpop_binding_mismatch',
       "the proof's key is not the one the token is bound to",
@@ -110,16 +125,46 @@ export async function verifyProof(
   return { jti, iat };
 }
 
-/** jose's EmbeddedJWK, after refusing a `jwk` that carries private key members. */
-function checkedEmbeddedJwk(
-  ...args: Parameters<typeof EmbeddedJWK>
-): ReturnType<typeof EmbeddedJWK> {
-  const jwk = (args[0] as { jwk?: unknown }).jwk;
-  if (jwk && typeof jwk === 'object' && PRIVATE_MEMBERS.some((member) => member in jwk)) {
+interface ProofKey {
+  cryptoKey: CryptoKey;
+  /** Its RFC 7638 thumbprint, computed once. */
+  thumbprint: Promise<string>;
+}
+
+/**
+ * The header's `jwk` as a verification key, as jose's EmbeddedJWK imports it (a JSON object, `use`
+ * sig and `alg` the header's when present, a public key), after refusing private key members.
+ * A client signs its proofs with one key: imported once and kept, with its thumbprint, for the
+ * next proofs that carry the same JWK (bounded; a new key costs one import).
+ */
+async function proofKeyOf(header: JWSHeaderParameters): Promise<ProofKey> {
+  const { jwk, alg } = header as { jwk?: unknown; alg?: string };
+  if (!jwk || typeof jwk !== 'object' || Array.isArray(jwk)) {
+    throw invalid('the proof has no jwk header');
+  }
+  if (PRIVATE_MEMBERS.some((member) => member in jwk)) {
     throw invalid('the proof carries a private key');
   }
-  return EmbeddedJWK(...args);
+  const { use, alg: keyAlg } = jwk as JWK;
+  if (use !== undefined && use !== 'sig') throw invalid('the proof key is not for signatures');
+  if (keyAlg !== undefined && keyAlg !== alg)
+    throw invalid("the proof key's alg is not the proof's");
+  return importedKey(`${alg} ${JSON.stringify(jwk)}`);
 }
+
+const importedKey = memo(256, (cacheKey: string): Promise<ProofKey> => {
+  const space = cacheKey.indexOf(' ');
+  const alg = cacheKey.slice(0, space);
+  const jwk = JSON.parse(cacheKey.slice(space + 1)) as JWK;
+  const imported = (async () => {
+    const cryptoKey = (await importJWK(jwk, alg)) as CryptoKey;
+    if (cryptoKey.type !== 'public') throw invalid('the proof key is not a public key');
+    return { cryptoKey, thumbprint: calculateJwkThumbprint(jwk, 'sha256') };
+  })();
+  // A refused key stays refused: the next proof with it gets the same answer without an import.
+  imported.catch(() => undefined);
+  return imported;
+});
 
 /** base64url(SHA-256(access token)): the proof's `ath` (RFC 9449 section 4.2). */
 export function accessTokenHash(accessToken: string): string {

@@ -25,6 +25,7 @@ import { routes as shippedRoutes } from '../routes';
 import { FIFTY_ROUTES_ALL_SCOPES, fiftyRoutes } from '../testkit/route-tables';
 import { barChart } from './chart';
 import { authorizerBundleWith, bundles, firstInvocationFetches } from './cold-start';
+import { benchDpop } from './dpop';
 import {
   awsJwtVerifySync,
   floor,
@@ -131,6 +132,7 @@ async function main(): Promise<void> {
     () => jwks.requests - before,
     sameEvents[0]!,
   );
+  const dpop = await benchDpop(key, jwks.issuer, perContender);
   await jwks.close();
 
   const report = render(results, logging, built, firstInvocation, {
@@ -139,15 +141,22 @@ async function main(): Promise<void> {
     fiftyCompileMs: compileTime(fiftyRoutes()),
   });
   console.log(report.table);
+  console.log(
+    dpop.targets.map(([w, m, met]) => `${met ? 'met   ' : 'MISSED'}  ${w}: ${m}`).join('\n'),
+  );
   // This Node.js major's figures, kept beside the others' (bench/results/), so a runtime change
   // shows what it costs: BENCHMARKS.md compares with every other major recorded there.
+  const allMet = report.allMet && dpop.targets.every(([, , met]) => met);
   const figures = keyFigures(results, authorizerBundle);
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(
     join(RESULTS_DIR, `node${process.versions.node.split('.')[0]}.json`),
     `${JSON.stringify(figures, null, 2)}\n`,
   );
-  writeFileSync(join(ROOT, 'BENCHMARKS.md'), report.markdown + runtimeComparison(figures));
+  writeFileSync(
+    join(ROOT, 'BENCHMARKS.md'),
+    report.markdown + dpop.markdown + runtimeComparison(figures),
+  );
   writeFileSync(
     join(ROOT, 'bench/chart.svg'),
     barChart('RS256 access token verification, µs per operation', results, (name) =>
@@ -155,9 +164,9 @@ async function main(): Promise<void> {
     ),
   );
   console.log(
-    `\nWrote BENCHMARKS.md and bench/chart.svg. ${report.allMet ? 'Every target met.' : 'A TARGET WAS MISSED.'}`,
+    `\nWrote BENCHMARKS.md and bench/chart.svg. ${allMet ? 'Every target met.' : 'A TARGET WAS MISSED.'}`,
   );
-  process.exitCode = report.allMet ? 0 : 1;
+  process.exitCode = allMet ? 0 : 1;
 }
 
 interface PolicySize {

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
@@ -163,4 +163,36 @@ function output(child: ReturnType<typeof spawn>): Promise<string> {
     child.once('error', reject);
     child.once('exit', () => resolveOutput(text.trim()));
   });
+}
+
+/**
+ * The DPoP (REQUEST) authorizer's bundle as serverless-esbuild builds it, with the AWS SDK left to
+ * the Lambda runtime (serverless.yml) or, to compare, bundled; and its cold load, the SDK's
+ * loading included either way (on Lambda the runtime's copy is on disk, as node_modules is here).
+ */
+export async function dpopAuthorizerBundle(
+  env: NodeJS.ProcessEnv,
+  { bundleSdk = false, loadRuns = 15 } = {},
+): Promise<{ file: string; minifiedBytes: number; loadMedianMs: number }> {
+  // Inside node_modules: the external SDK resolves from there, as from the runtime's on Lambda.
+  const cache = join(ROOT, 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  const out = mkdtempSync(join(cache, 'bench-dpop-'));
+  const file = join(out, 'request-authorizer.js');
+  await build({
+    ...esbuildOptions([precompiledRoutes()]),
+    entryPoints: [join(ROOT, 'authorizer/request-authorizer.ts')],
+    outfile: file,
+    external: bundleSdk ? [] : ['@aws-sdk/*'],
+  });
+  const samples: number[] = [];
+  for (let i = 0; i < loadRuns; i += 1) {
+    samples.push((await loadTime(file, env))[0]);
+  }
+  samples.sort((a, b) => a - b);
+  return {
+    file,
+    minifiedBytes: statSync(file).size,
+    loadMedianMs: samples[Math.floor(samples.length / 2)] as number,
+  };
 }
