@@ -44,11 +44,17 @@ const path = fc
   .chain((length) => fc.tuple(...Array.from({ length }, (_, i) => segment(i, i === length - 1))))
   .map((segments) => `/${segments.join('/')}`);
 const scopeList = fc.uniqueArray(fc.constantFrom(...SCOPES), { minLength: 1 });
+// Routes that take DPoP go through the REQUEST authorizer, never cached: the TOKEN authorizer's
+// cached policy must stay exact for the Bearer routes among them.
+const dpop = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(undefined, 'off') },
+  { weight: 1, arbitrary: fc.constantFrom('allowed', 'required') },
+);
 const access = fc.oneof(
   fc.constant('anonymous'),
   fc.constant('authenticated'),
-  scopeList.map((allOf) => ({ allOf })),
-  scopeList.map((anyOf) => ({ anyOf })),
+  fc.tuple(scopeList, dpop).map(([allOf, mode]) => ({ allOf, ...(mode && { dpop: mode }) })),
+  fc.tuple(scopeList, dpop).map(([anyOf, mode]) => ({ anyOf, ...(mode && { dpop: mode }) })),
 );
 const routeEntry = fc.tuple(fc.constantFrom('GET', 'POST', 'ANY'), path, access);
 const tableInput = fc
@@ -79,7 +85,7 @@ function concrete(routes: Route[], { pick, method, values, greedy }: Request) {
   return { target, arn: methodArn(verb, `/${parts.join('/')}`) };
 }
 
-it('the policy produced on one route is right for every other route', async () => {
+it('the policy produced on one route is right for every other route, DPoP routes in the table or not', async () => {
   let checked = 0;
   await fc.assert(
     fc.asyncProperty(
@@ -98,9 +104,11 @@ it('the policy produced on one route is right for every other route', async () =
         }
         const a = concrete(table.routes, requestA);
         const b = concrete(table.routes, requestB);
-        // The authorizer only runs for protected routes.
+        // The TOKEN authorizer only runs for protected routes that take Bearer tokens; API Gateway
+        // applies its cached policy to those only (the others have the uncached REQUEST one).
         if (a.target?.access === 'anonymous' || b.target?.access === 'anonymous') return;
         if (!a.target || !b.target) return;
+        if (a.target.dpop !== 'off' || b.target.dpop !== 'off') return;
 
         const handler = coldStart(
           { OKTA_ISSUER: jwks.issuer, POWERTOOLS_LOG_LEVEL: 'ERROR' },
@@ -124,6 +132,7 @@ it('the policy produced on one route is right for every other route', async () =
     ),
     PROPERTY,
   );
-  // Most generated cases reach the assertion: the property is not vacuous.
-  expect(checked).toBeGreaterThan(PROPERTY.numRuns / 3);
+  // Most generated cases reach the assertion: the property is not vacuous. (A pair with a route
+  // that takes DPoP is skipped: about one in ten.)
+  expect(checked).toBeGreaterThan(PROPERTY.numRuns / 4);
 }, 120_000);

@@ -150,3 +150,50 @@ describe('isLoopbackHost', () => {
     expect(isLoopbackHost(host)).toBe(false);
   });
 });
+
+describe('loadDpopConfig', () => {
+  const { loadDpopConfig } = jest.requireActual<typeof import('../../../authorizer/config')>(
+    '../../../authorizer/config',
+  );
+  it('reads the replay table, the hosts and the proof window, with bounded defaults', () => {
+    expect(loadDpopConfig({ DPOP_REPLAY_TABLE: ' t ' })).toEqual({
+      replayTable: 't',
+      hosts: [],
+      maxAgeSeconds: 60,
+      futureSkewSeconds: 5,
+    });
+    expect(
+      loadDpopConfig({
+        DPOP_REPLAY_TABLE: 't',
+        DPOP_HOSTS: 'API.example.com, localhost:3000,,[::1]:3000',
+        DPOP_PROOF_MAX_AGE: '300',
+        DPOP_PROOF_FUTURE_SKEW: '0',
+      }),
+    ).toEqual({
+      replayTable: 't',
+      hosts: ['api.example.com', 'localhost:3000', '[::1]:3000'],
+      maxAgeSeconds: 300,
+      futureSkewSeconds: 0,
+    });
+  });
+
+  it.each([
+    [{}, /^DPOP_REPLAY_TABLE is not set/],
+    [
+      { DPOP_REPLAY_TABLE: 't', DPOP_HOSTS: 'https://api.example.com' },
+      /^DPOP_HOSTS has "https:\/\/api.example.com", which is not a host name/,
+    ],
+    [
+      { DPOP_REPLAY_TABLE: 't', DPOP_PROOF_MAX_AGE: '301' },
+      /^DPOP_PROOF_MAX_AGE must be a whole number of seconds from 5 to 300, not "301"/,
+    ],
+    [{ DPOP_REPLAY_TABLE: 't', DPOP_PROOF_MAX_AGE: '4' }, /^DPOP_PROOF_MAX_AGE must be/],
+    [
+      { DPOP_REPLAY_TABLE: 't', DPOP_PROOF_FUTURE_SKEW: '61' },
+      /^DPOP_PROOF_FUTURE_SKEW must be a whole number of seconds from 0 to 60/,
+    ],
+    [{ DPOP_REPLAY_TABLE: 't', DPOP_PROOF_FUTURE_SKEW: '1.5' }, /^DPOP_PROOF_FUTURE_SKEW must be/],
+  ])('refuses %j in one line', (env, message) => {
+    expect(() => loadDpopConfig(env)).toThrow(message);
+  });
+});
