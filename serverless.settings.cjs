@@ -32,6 +32,8 @@ module.exports = () => {
     alarmEmail: settings.alarmEmail,
     alarmTopicArn: settings.alarmTopicArn ?? '',
     dpopHosts: settings.dpopHosts.join(','),
+    dpopProofMaxAge: String(settings.dpopProofMaxAge),
+    dpopProofFutureSkew: String(settings.dpopProofFutureSkew),
     // `npm start` runs the table in dynalite and names it; deployed, it is the stack's resource.
     dpopReplayTable: process.env.LOCAL_DPOP_REPLAY_TABLE || { Ref: 'DpopReplayTable' },
     alarm5xxThreshold: settings.alarm5xxThreshold,

@@ -5,6 +5,7 @@
 import {
   ConfigError,
   parseAudience,
+  loadDpopConfig,
   parseHosts,
   parseIssuer,
   rejectRetiredSettings,
@@ -34,6 +35,9 @@ export interface Settings {
   alarmEmail: string;
   /** Custom domains a DPoP proof may name besides the execute-api domain (DPOP_HOSTS). */
   dpopHosts: string[];
+  /** DPOP_PROOF_MAX_AGE and DPOP_PROOF_FUTURE_SKEW, in seconds. */
+  dpopProofMaxAge: number;
+  dpopProofFutureSkew: number;
   alarm5xxThreshold: number;
   alarm401Threshold: number;
   /** Requests per second for the whole stage, and the burst above it. */
@@ -58,6 +62,7 @@ export function resolveSettings(
     alarmTopicArn: topicArn(env.ALARM_TOPIC_ARN),
     alarmEmail: email(env.ALARM_EMAIL),
     dpopHosts: parseHosts(env.DPOP_HOSTS),
+    ...dpopWindow(env),
     alarm5xxThreshold: count('ALARM_5XX_THRESHOLD', env.ALARM_5XX_THRESHOLD, 5),
     alarm401Threshold: count('ALARM_401_THRESHOLD', env.ALARM_401_THRESHOLD, 100),
     throttleRate: count('API_THROTTLE_RATE', env.API_THROTTLE_RATE, 100),
@@ -72,6 +77,18 @@ export function resolveSettings(
             ' (or off, to reserve none)',
           ),
   };
+}
+
+/** The proof window, checked as the DPoP authorizer checks it at its cold start. */
+function dpopWindow(env: NodeJS.ProcessEnv): {
+  dpopProofMaxAge: number;
+  dpopProofFutureSkew: number;
+} {
+  const { maxAgeSeconds, futureSkewSeconds } = loadDpopConfig({
+    ...env,
+    DPOP_REPLAY_TABLE: 'table',
+  });
+  return { dpopProofMaxAge: maxAgeSeconds, dpopProofFutureSkew: futureSkewSeconds };
 }
 
 function retentionDays(raw = '90'): number {
