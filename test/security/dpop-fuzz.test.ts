@@ -43,12 +43,28 @@ async function refusedUnlessValid(proofs: string[]): Promise<void> {
     outcome = error;
   }
   const elapsed = performance.now() - started;
-  if (outcome === 'accepted' && proofs.length === 1 && proofs[0]?.trim() === valid) return;
+  if (outcome === 'accepted' && proofs.length === 1 && isTheValidProof(proofs[0] as string)) return;
   expect({ proofs, refused: outcome instanceof DpopProofError }).toEqual({ proofs, refused: true });
   expect(elapsed).toBeLessThan(BOUND_MS);
 }
 
 const b64url = (value: string) => Buffer.from(value).toString('base64url');
+
+/**
+ * The same signing input and signature bytes: the valid proof, however its signature is spelled
+ * (the last base64url character carries unused bits). Its jti is the same, so the replay table
+ * still refuses it a second time.
+ */
+function isTheValidProof(candidate: string): boolean {
+  const [h, p, s] = valid.split('.') as [string, string, string];
+  const parts = candidate.trim().split('.');
+  return (
+    parts.length === 3 &&
+    parts[0] === h &&
+    parts[1] === p &&
+    Buffer.from(parts[2] as string, 'base64url').equals(Buffer.from(s, 'base64url'))
+  );
+}
 
 it('accepts the valid proof (the property below is not vacuous)', async () => {
   await expect(check([valid])).resolves.toMatchObject({ jti: expect.any(String) });
