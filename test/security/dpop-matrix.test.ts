@@ -465,3 +465,78 @@ describe('the scheme and the binding, on each kind of route', () => {
     expect(lastReason()).toBe('unknown_key');
   });
 });
+
+describe('how the request is read', () => {
+  it('the DPoP scheme: one or more spaces, then one token; anything else is not DPoP', async () => {
+    const at = await boundTo(client);
+    const make = () =>
+      proof(client, { htm: 'POST', htu: URL_OF('/api/messages'), accessToken: at });
+    expect(await call({ authorization: `DPoP  ${at}`, proofs: [await make()] })).toMatchObject({
+      status: 200,
+    });
+    expect(await call({ authorization: `dpop ${at}`, proofs: [await make()] })).toMatchObject({
+      status: 200,
+    });
+    for (const authorization of [`xDPoP ${at}`, `DPoP ${at} extra`, `DPoP${at}`]) {
+      expect(await call({ authorization, proofs: [await make()] })).toEqual({ status: 401 });
+      expect(lastReason()).toBe('dpop_required');
+    }
+  });
+
+  it('single-value headers only (no multiValueHeaders), as a test harness may send', async () => {
+    const at = await boundTo(client);
+    const event = requestEvent({
+      method: 'POST',
+      path: '/api/messages',
+      headers: [
+        ['authorization', `DPoP ${at}`],
+        [
+          'dpop',
+          await proof(client, { htm: 'POST', htu: URL_OF('/api/messages'), accessToken: at }),
+        ],
+      ],
+    });
+    delete (event as { multiValueHeaders?: unknown }).multiValueHeaders;
+    expect(await requestAnswer(handler, event)).toMatchObject({ status: 200 });
+  });
+
+  it('a loopback host of DPOP_HOSTS is called over http (the local stack), any other over https', async () => {
+    handler = coldStartRequest(
+      { OKTA_ISSUER: jwks.issuer, DPOP_HOSTS: 'localhost:3000,api.example.com' },
+      store,
+      ROUTES,
+    );
+    const at = await boundTo(client);
+    const local = await proof(client, {
+      htm: 'POST',
+      htu: 'http://localhost:3000/api/messages',
+      accessToken: at,
+    });
+    expect(
+      await call({ authorization: `DPoP ${at}`, proofs: [local], host: 'localhost:3000' }),
+    ).toMatchObject({
+      status: 200,
+    });
+    const plain = await proof(client, {
+      htm: 'POST',
+      htu: 'http://api.example.com/api/messages',
+      accessToken: at,
+    });
+    expect(
+      await call({ authorization: `DPoP ${at}`, proofs: [plain], host: 'api.example.com' }),
+    ).toEqual({
+      status: 401,
+    });
+  });
+
+  it('a route outside the table is held to the strictest mode: Bearer is refused', async () => {
+    expect(
+      await call({
+        method: 'DELETE',
+        path: '/api/messages',
+        authorization: `Bearer ${await token()}`,
+      }),
+    ).toEqual({ status: 401 });
+    expect(lastReason()).toBe('dpop_required');
+  });
+});
