@@ -540,3 +540,42 @@ describe('how the request is read', () => {
     expect(lastReason()).toBe('dpop_required');
   });
 });
+
+describe('the decision line and the replay claim', () => {
+  it('at INFO, an allow writes no decision line and a refusal does, with its duration', async () => {
+    handler = coldStartRequest(
+      { OKTA_ISSUER: jwks.issuer, POWERTOOLS_LOG_LEVEL: 'INFO' },
+      store,
+      ROUTES,
+    );
+    const before = logs.decisions().length;
+    expect((await dpopCall(client)).result.status).toBe(200);
+    expect(logs.decisions().length).toBe(before);
+    expect(await call({ authorization: `Bearer ${await token()}` })).toEqual({ status: 401 });
+    expect(logs.decisions().slice(before)).toEqual([
+      expect.objectContaining({
+        outcome: 'unauthorized',
+        reason: 'dpop_required',
+        durationMs: expect.any(Number),
+      }),
+    ]);
+    expect(logs.decisions().at(-1)?.durationMs as number).toBeGreaterThanOrEqual(0);
+  });
+
+  it('claims the proof until it is too old to pass anyway: its max age and skew from now', async () => {
+    const claims: [string, number, number][] = [];
+    const recording: ReplayStore = {
+      claim: async (id, expiresAt, now) => {
+        claims.push([id, expiresAt, now]);
+        return true;
+      },
+    };
+    handler = coldStartRequest({ OKTA_ISSUER: jwks.issuer }, recording, ROUTES);
+    const { proof: signed } = await dpopCall(client, { claims: { jti: 'the-jti' } });
+    expect(signed).toBeTruthy();
+    const [[id, expiresAt, now]] = claims as [[string, number, number]];
+    expect(id).toBe(`${client.jkt}:the-jti`);
+    expect(expiresAt - now).toBeCloseTo(60 + 5, 5);
+    expect(Math.abs(now - Date.now() / 1000)).toBeLessThan(5);
+  });
+});
