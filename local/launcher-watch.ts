@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { isAlive } from './stack-state';
 
 /**
  * The processes that launched this one and whose end should end it: the parent (tsx), and, under
@@ -30,15 +31,6 @@ export function launchers(env: NodeJS.ProcessEnv = process.env, maxDepth = 5): n
     // no `ps` here: the parent alone
   }
   return chain;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

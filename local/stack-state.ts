@@ -102,7 +102,8 @@ export function removeStackState(pid = process.pid): void {
   for (const file of stateFilesOf(pid)) rmSync(file, { force: true });
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process runs (EPERM: it does, as another user's). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
