@@ -40,7 +40,7 @@ export function banner(options: BannerOptions): string {
       const access =
         route.access === 'anonymous'
           ? 'anonymous: no token needed'
-          : describeRequirement(route.access);
+          : `${describeRequirement(route.access)}${route.dpop === 'off' ? '' : `, DPoP ${route.dpop}`}`;
       return `    ${method} ${`${apiUrl}${path}`.padEnd(width - method.length)}  ${access}`;
     }),
     '',

@@ -47,3 +47,11 @@ it("names this stack's API_PORT in every token command elsewhere", () => {
 it('against a real Okta org, where the token command reads OKTA_ISSUER, names no port', () => {
   expect(print('http://localhost:3100', false)).toContain('TOKEN=$(npm run -s token)');
 });
+
+it('says which routes take DPoP', () => {
+  const text = print('http://localhost:3000');
+  expect(text).toMatch(
+    /POST http:\/\/localhost:3000\/api\/messages +all of AccessAll, DPoP required/,
+  );
+  expect(text).toMatch(/GET http:\/\/localhost:3000\/api\/whoami +all of AccessAll\n/);
+});
