@@ -9,8 +9,9 @@ import { ROOT } from '../testkit/paths';
 
 // The same esbuild plugin serverless-esbuild loads (serverless.yml: custom.esbuild.plugins).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { precompiledRoutes } = require('../plugins/esbuild.cjs') as {
+const { precompiledRoutes, lambdaCredentials } = require('../plugins/esbuild.cjs') as {
   precompiledRoutes: (routes?: RouteTableInput) => Plugin;
+  lambdaCredentials: () => Plugin;
 };
 
 export interface Bundle {
@@ -37,10 +38,12 @@ function esbuildOptions(plugins: Plugin[]) {
     sourcemap: options.sourcemap as boolean,
     legalComments: options.legalComments as 'none',
     target: options.target as string,
+    mainFields: options.mainFields as string[],
+    external: options.exclude as string[],
     platform: 'node' as const,
     format: 'cjs' as const,
     logLevel: 'silent' as const,
-    plugins,
+    plugins: [...plugins, lambdaCredentials()],
   };
 }
 
@@ -166,24 +169,26 @@ function output(child: ReturnType<typeof spawn>): Promise<string> {
 }
 
 /**
- * The DPoP (REQUEST) authorizer's bundle as serverless-esbuild builds it, with the AWS SDK left to
- * the Lambda runtime (serverless.yml) or, to compare, bundled; and its cold load, the SDK's
- * loading included either way (on Lambda the runtime's copy is on disk, as node_modules is here).
+ * The DPoP (REQUEST) authorizer's bundle as serverless-esbuild builds it (the AWS SDK bundled, its
+ * credential chain cut to the environment) or, to compare, with the AWS SDK left to the Lambda
+ * runtime's copy; and its cold load, the SDK's loading included either way (on Lambda the
+ * runtime's copy is on disk, as node_modules is here).
  */
 export async function dpopAuthorizerBundle(
   env: NodeJS.ProcessEnv,
-  { bundleSdk = false, loadRuns = 15 } = {},
+  { runtimeSdk = false, loadRuns = 15 } = {},
 ): Promise<{ file: string; minifiedBytes: number; loadMedianMs: number }> {
-  // Inside node_modules: the external SDK resolves from there, as from the runtime's on Lambda.
+  // Inside node_modules: an external SDK resolves from there, as from the runtime's on Lambda.
   const cache = join(ROOT, 'node_modules', '.cache');
   mkdirSync(cache, { recursive: true });
   const out = mkdtempSync(join(cache, 'bench-dpop-'));
   const file = join(out, 'request-authorizer.js');
+  const options = esbuildOptions([precompiledRoutes()]);
   await build({
-    ...esbuildOptions([precompiledRoutes()]),
+    ...options,
     entryPoints: [join(ROOT, 'authorizer/request-authorizer.ts')],
     outfile: file,
-    external: bundleSdk ? [] : ['@aws-sdk/*'],
+    ...(runtimeSdk ? { external: ['@aws-sdk/*'], mainFields: ['main', 'module'] } : {}),
   });
   const samples: number[] = [];
   for (let i = 0; i < loadRuns; i += 1) {

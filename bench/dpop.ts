@@ -65,12 +65,12 @@ export async function benchDpop(
     DPOP_PROOF_MAX_AGE: '300',
     POWERTOOLS_LOG_LEVEL: 'INFO',
   };
-  const external = await dpopAuthorizerBundle(env);
-  const bundled = await dpopAuthorizerBundle(env, { bundleSdk: true });
+  const deployed = await dpopAuthorizerBundle(env);
+  const runtimeSdk = await dpopAuthorizerBundle(env, { runtimeSdk: true });
   Object.assign(process.env, env);
-  delete require.cache[require.resolve(external.file)];
+  delete require.cache[require.resolve(deployed.file)];
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const ours = require(external.file) as {
+  const ours = require(deployed.file) as {
     handler: Handler;
     useReplayStore: (store: ReplayStore) => void;
   };
@@ -191,9 +191,9 @@ export async function benchDpop(
       again <= DPOP_TARGETS.repeatedOverAuth0,
     ],
     [
-      `DPoP authorizer bundle loads in ≤ ${DPOP_TARGETS.loadMs} ms (runtime's AWS SDK)`,
-      `${external.loadMedianMs.toFixed(1)} ms (median of 15 cold loads)`,
-      external.loadMedianMs <= DPOP_TARGETS.loadMs,
+      `DPoP authorizer bundle loads in ≤ ${DPOP_TARGETS.loadMs} ms (as deployed)`,
+      `${deployed.loadMedianMs.toFixed(1)} ms (median of 15 cold loads)`,
+      deployed.loadMedianMs <= DPOP_TARGETS.loadMs,
     ],
   ];
   const markdown = `
@@ -214,10 +214,11 @@ ${results.map((r) => `| ${r.name} | ${us(r.medianUs)} | ${us(r.p99Us)} |`).join(
 | --- | --- | --- |
 ${targets.map(([what, measured, met]) => `| ${what} | ${measured} | ${met ? 'yes' : '**no**'} |`).join('\n')}
 
-The DPoP authorizer's bundle: ${(external.minifiedBytes / 1024).toFixed(1)} KB minified with the AWS
-SDK left to the Lambda runtime (serverless.yml), ${external.loadMedianMs.toFixed(1)} ms to load
-(the SDK's loading included); with the SDK bundled, ${(bundled.minifiedBytes / 1024).toFixed(1)} KB
-and ${bundled.loadMedianMs.toFixed(1)} ms. One conditional write to the local DynamoDB (dynalite,
+The DPoP authorizer's bundle as deployed (the AWS SDK's ES modules bundled, its credential chain
+cut to the environment: serverless.yml, plugins/esbuild.cjs): ${(deployed.minifiedBytes / 1024).toFixed(1)} KB
+minified, ${deployed.loadMedianMs.toFixed(1)} ms to load. With the AWS SDK left to the Lambda
+runtime's copy instead: ${(runtimeSdk.minifiedBytes / 1024).toFixed(1)} KB and
+${runtimeSdk.loadMedianMs.toFixed(1)} ms (the SDK's loading included). One conditional write to the local DynamoDB (dynalite,
 in this process: not DynamoDB's latency): ${writeMs.toFixed(2)} ms median over 180 writes.
 `;
   return { results, markdown, targets };

@@ -32,5 +32,20 @@ const precompiledRoutes = (table) => ({
   },
 });
 
-module.exports = [precompiledRoutes()];
+/**
+ * The AWS SDK's default credential chain replaced by the Lambda runtime's only source, the
+ * environment (authorizer/lambda-credentials.ts): the bundled DynamoDB client then loads no
+ * STS, SSO or IMDS code.
+ */
+const lambdaCredentials = () => ({
+  name: 'lambda-credentials',
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
+      path: join(ROOT, 'authorizer/lambda-credentials.ts'),
+    }));
+  },
+});
+
+module.exports = [precompiledRoutes(), lambdaCredentials()];
 module.exports.precompiledRoutes = precompiledRoutes;
+module.exports.lambdaCredentials = lambdaCredentials;
