@@ -169,7 +169,7 @@ function seconds(
   max: number,
 ): number {
   if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw.trim());
+  const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(
       `${name} must be a whole number of seconds from ${min} to ${max}, not ${JSON.stringify(raw)}.`,

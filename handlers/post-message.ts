@@ -32,15 +32,9 @@ function readText(body: string | null, base64: boolean): string | { error: strin
   } catch {
     return { error: `not JSON: ${expected}` };
   }
+  // Only an object has a `text` member: null, numbers, strings and arrays (JSON gives them none) fail.
   const text = (parsed as { text?: unknown } | null)?.text;
-  if (
-    typeof parsed !== 'object' ||
-    parsed === null ||
-    Array.isArray(parsed) ||
-    typeof text !== 'string'
-  ) {
-    return { error: expected };
-  }
+  if (typeof text !== 'string') return { error: expected };
   const length = [...text].length;
   if (text.trim() === '') return { error: `text is blank: ${expected}` };
   if (length > MAX_TEXT) return { error: `text has ${length} characters: ${expected}` };

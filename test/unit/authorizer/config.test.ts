@@ -155,6 +155,19 @@ describe('loadDpopConfig', () => {
   const { loadDpopConfig } = jest.requireActual<typeof import('../../../authorizer/config')>(
     '../../../authorizer/config',
   );
+  it('a blank proof window setting takes the default', () => {
+    expect(
+      loadDpopConfig({
+        DPOP_REPLAY_TABLE: 't',
+        DPOP_PROOF_MAX_AGE: '  ',
+        DPOP_PROOF_FUTURE_SKEW: '',
+      }),
+    ).toMatchObject({ maxAgeSeconds: 60, futureSkewSeconds: 5 });
+    expect(loadDpopConfig({ DPOP_REPLAY_TABLE: 't', DPOP_PROOF_MAX_AGE: ' 30 ' })).toMatchObject({
+      maxAgeSeconds: 30,
+    });
+  });
+
   it('reads the replay table, the hosts and the proof window, with bounded defaults', () => {
     expect(loadDpopConfig({ DPOP_REPLAY_TABLE: ' t ' })).toEqual({
       replayTable: 't',
@@ -165,13 +178,13 @@ describe('loadDpopConfig', () => {
     expect(
       loadDpopConfig({
         DPOP_REPLAY_TABLE: 't',
-        DPOP_HOSTS: 'API.example.com, localhost:3000,,[::1]:3000',
+        DPOP_HOSTS: 'API.example.com, localhost:3000,,[::1]:3000,[::1]',
         DPOP_PROOF_MAX_AGE: '300',
         DPOP_PROOF_FUTURE_SKEW: '0',
       }),
     ).toEqual({
       replayTable: 't',
-      hosts: ['api.example.com', 'localhost:3000', '[::1]:3000'],
+      hosts: ['api.example.com', 'localhost:3000', '[::1]:3000', '[::1]'],
       maxAgeSeconds: 300,
       futureSkewSeconds: 0,
     });
@@ -193,6 +206,8 @@ describe('loadDpopConfig', () => {
       /^DPOP_PROOF_FUTURE_SKEW must be a whole number of seconds from 0 to 60/,
     ],
     [{ DPOP_REPLAY_TABLE: 't', DPOP_PROOF_FUTURE_SKEW: '1.5' }, /^DPOP_PROOF_FUTURE_SKEW must be/],
+    [{ DPOP_REPLAY_TABLE: 't', DPOP_HOSTS: 'x[::1]' }, /^DPOP_HOSTS has "x\[::1\]"/],
+    [{ DPOP_REPLAY_TABLE: 't', DPOP_HOSTS: '[::1]:3000/' }, /^DPOP_HOSTS has "\[::1\]:3000\/"/],
   ])('refuses %j in one line', (env, message) => {
     expect(() => loadDpopConfig(env)).toThrow(message);
   });

@@ -231,7 +231,7 @@ describe('post-message (POST /api/messages, DPoP required)', () => {
   };
   const post = (
     body: string | null,
-    authorizer: Record<string, unknown> | undefined = context,
+    authorizer: Record<string, unknown> | null | undefined = context,
     base64 = false,
   ) =>
     load('post-message')({
@@ -264,6 +264,8 @@ describe('post-message (POST /api/messages, DPoP required)', () => {
     ['null', 'null', /^the body must be JSON/],
     ['no text', '{"message":"x"}', /^the body must be JSON/],
     ['a number as text', '{"text":5}', /^the body must be JSON/],
+    ['a string', '"text"', /^the body must be JSON/],
+    ['a number', '5', /^the body must be JSON/],
     ['an empty text', '{"text":""}', /^text is blank: /],
     ['a blank text', '{"text":"  \\n "}', /^text is blank: /],
     ['501 characters', JSON.stringify({ text: 'x'.repeat(501) }), /^text has 501 characters: /],
@@ -276,8 +278,16 @@ describe('post-message (POST /api/messages, DPoP required)', () => {
   });
 
   it('fails closed (500) without the authorizer context or its key thumbprint', async () => {
-    expect((await post('{"text":"x"}', {})).statusCode).toBe(500);
     const { jkt: _jkt, ...unbound } = context;
-    expect((await post('{"text":"x"}', unbound)).statusCode).toBe(500);
+    for (const authorizer of [{}, unbound, { jkt }, { ...context, jkt: '' }, null]) {
+      const result = await post('{"text":"x"}', authorizer);
+      expect(result.statusCode).toBe(500);
+      expect(JSON.parse(result.body)).toEqual({ message: 'Internal server error' });
+    }
+    const noContext = await load('post-message')({
+      headers: {},
+      body: '{"text":"x"}',
+    } as unknown as APIGatewayProxyEvent);
+    expect(noContext.statusCode).toBe(500);
   });
 });
