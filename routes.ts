@@ -16,6 +16,7 @@
  * protected route at once: `export const routes = withDpop('allowed', { ... })`.
  */
 import type { RouteTableInput } from './authorizer/route-table';
+import type { CallersInput } from './okta/callers';
 
 export const routes = {
   // The guide's other mode, "require authorization for all endpoints": make this 'authenticated'.
@@ -24,3 +25,23 @@ export const routes = {
   'GET /api/messages': { anyOf: ['ReadOnly', 'AccessAll'] },
   'POST /api/messages': { allOf: ['AccessAll'], dpop: 'required' },
 } satisfies RouteTableInput;
+
+/**
+ * Who calls the API, and which of the table's scopes each may get: `npm run okta -- plan | apply`
+ * makes a real Okta org match (one access policy per client, never ALL_CLIENTS or `*`), and the
+ * local issuer serves the same clients with the same scopes. Clients and groups in priority order.
+ */
+export const callers = {
+  clients: {
+    // A reporting job: reads only.
+    'reporting-job': { scopes: ['ReadOnly'] },
+    // An admin tool: everything, with DPoP-bound tokens.
+    'admin-tool': { scopes: ['AccessAll'], dpop: true },
+  },
+  browserApp: {
+    // The demo app (npm start serves it on SPA_PORT).
+    redirectUris: ['http://localhost:8080/login/callback'],
+    // Okta groups: members of "API Admins" may get AccessAll; everyone else ReadOnly.
+    people: { 'API Admins': ['AccessAll', 'ReadOnly'], Everyone: ['ReadOnly'] },
+  },
+} satisfies CallersInput;
