@@ -49,6 +49,21 @@ export interface OrgTrustedOrigin extends Json {
 /** Plain JSON from the SDK's models (which carry their API names), without undefined members. */
 const plain = <T>(value: unknown): T => JSON.parse(JSON.stringify(value)) as T;
 
+/** Okta's read-only members (dates, links): a body sent back without them, as the SDK wants dates typed. */
+const READ_ONLY = new Set([
+  'created',
+  'lastUpdated',
+  'lastRotated',
+  'nextRotation',
+  '_links',
+  '_embedded',
+]);
+function writable(body: Json): never {
+  return JSON.parse(JSON.stringify(body), (key, value: unknown) =>
+    READ_ONLY.has(key) ? undefined : value,
+  ) as never;
+}
+
 async function all<T>(collection: Promise<AsyncIterable<unknown>>): Promise<T[]> {
   const items: T[] = [];
   for await (const item of await collection) items.push(plain<T>(item));
@@ -73,14 +88,14 @@ export class OrgApi {
   }
   async createServer(body: Json): Promise<OrgServer> {
     return plain(
-      await this.servers.createAuthorizationServer({ authorizationServer: body as never }),
+      await this.servers.createAuthorizationServer({ authorizationServer: writable(body) }),
     );
   }
   async updateServer(id: string, body: Json): Promise<OrgServer> {
     return plain(
       await this.servers.replaceAuthorizationServer({
         authServerId: id,
-        authorizationServer: body as never,
+        authorizationServer: writable(body),
       }),
     );
   }
@@ -89,7 +104,7 @@ export class OrgApi {
   }
   async createScope(serverId: string, body: Json): Promise<OrgScope> {
     return plain(
-      await this.servers.createOAuth2Scope({ authServerId: serverId, oAuth2Scope: body as never }),
+      await this.servers.createOAuth2Scope({ authServerId: serverId, oAuth2Scope: writable(body) }),
     );
   }
   async updateScope(serverId: string, id: string, body: Json): Promise<OrgScope> {
@@ -97,7 +112,7 @@ export class OrgApi {
       await this.servers.replaceOAuth2Scope({
         authServerId: serverId,
         scopeId: id,
-        oAuth2Scope: body as never,
+        oAuth2Scope: writable(body),
       }),
     );
   }
@@ -108,7 +123,7 @@ export class OrgApi {
     return plain(
       await this.servers.createAuthorizationServerPolicy({
         authServerId: serverId,
-        policy: body as never,
+        policy: writable(body),
       }),
     );
   }
@@ -117,7 +132,7 @@ export class OrgApi {
       await this.servers.replaceAuthorizationServerPolicy({
         authServerId: serverId,
         policyId: id,
-        policy: body as never,
+        policy: writable(body),
       }),
     );
   }
@@ -131,7 +146,7 @@ export class OrgApi {
       await this.servers.createAuthorizationServerPolicyRule({
         authServerId: serverId,
         policyId,
-        policyRule: body as never,
+        policyRule: writable(body),
       }),
     );
   }
@@ -141,7 +156,7 @@ export class OrgApi {
         authServerId: serverId,
         policyId,
         ruleId: id,
-        policyRule: body as never,
+        policyRule: writable(body),
       }),
     );
   }
@@ -151,14 +166,14 @@ export class OrgApi {
   }
   async createApp(body: Json): Promise<OrgApp> {
     return plain(
-      await this.client.applicationApi.createApplication({ application: body as never }),
+      await this.client.applicationApi.createApplication({ application: writable(body) }),
     );
   }
   async updateApp(id: string, body: Json): Promise<OrgApp> {
     return plain(
       await this.client.applicationApi.replaceApplication({
         appId: id,
-        application: body as never,
+        application: writable(body),
       }),
     );
   }
@@ -167,14 +182,14 @@ export class OrgApi {
   }
   async createTrustedOrigin(body: Json): Promise<OrgTrustedOrigin> {
     return plain(
-      await this.client.trustedOriginApi.createTrustedOrigin({ trustedOrigin: body as never }),
+      await this.client.trustedOriginApi.createTrustedOrigin({ trustedOrigin: writable(body) }),
     );
   }
   async updateTrustedOrigin(id: string, body: Json): Promise<OrgTrustedOrigin> {
     return plain(
       await this.client.trustedOriginApi.replaceTrustedOrigin({
         trustedOriginId: id,
-        trustedOrigin: body as never,
+        trustedOrigin: writable(body),
       }),
     );
   }

@@ -343,13 +343,14 @@ export async function reconcile(
       const details: string[] = [];
       if (!sameSet(found.conditions?.clients?.include, [clientId]))
         details.push(`clients: ${list(found.conditions?.clients?.include)} → ${clientId}`);
-      if (!inOrder) details.push(`priority: ${found.priority} → ${index + 1}`);
+      const move = !inOrder && found.priority !== index + 1;
+      if (move) details.push(`priority: ${found.priority} → ${index + 1}`);
       if (details.length) {
         policy =
           (await change({ action: 'update', what: `policy "${w.name}"`, details }, () =>
             org.updatePolicy((server as OrgServer).id, found.id, {
               ...body(found),
-              priority: inOrder ? found.priority : index + 1,
+              priority: move ? index + 1 : found.priority,
             }),
           )) ?? found;
       }
@@ -412,12 +413,13 @@ export async function reconcile(
         details.push(`grant types: ${list(c.grantTypes?.include)} → ${list(r.grantTypes)}`);
       if (!sameSet(c.people?.groups?.include, r.groups) || c.people?.users?.include?.length)
         details.push(`people: ${list(c.people?.groups?.include)} → ${list(r.groups)}`);
-      if (!inOrder) details.push(`priority: ${found.priority} → ${index + 1}`);
+      const move = !inOrder && found.priority !== index + 1;
+      if (move) details.push(`priority: ${found.priority} → ${index + 1}`);
       if (details.length) {
         await change({ action: 'update', what, details }, () =>
           org.updateRule((server as OrgServer).id, (policy as OrgPolicy).id, found.id, {
             ...body(found),
-            priority: inOrder ? found.priority : index + 1,
+            priority: move ? index + 1 : found.priority,
           }),
         );
       }
