@@ -25,18 +25,33 @@ export interface DevUsers {
 
 const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'];
 
-export function devUsers(scopes: string[], password?: string): DevUsers {
+/**
+ * With `people` (routes.ts callers.browserApp.people: group → scopes), alice is in every group and
+ * bob only in Everyone, so each gets what Okta's rules would grant them.
+ */
+export function devUsers(
+  scopes: string[],
+  password?: string,
+  people?: { group: string; scopes: string[] }[],
+): DevUsers {
   const secret = password || randomBytes(12).toString('base64url');
   // Okta user ids: "00u" and 17 more characters.
   const userId = () =>
     `00u${randomBytes(13).toString('base64url').replace(/[-_]/g, 'x').slice(0, 17)}`;
   const users: DevUser[] = [
-    { id: userId(), login: 'alice@example.com', name: 'Alice Example', scopes },
+    {
+      id: userId(),
+      login: 'alice@example.com',
+      name: 'Alice Example',
+      scopes: people ? [...new Set(people.flatMap((p) => p.scopes))] : scopes,
+    },
     {
       id: userId(),
       login: 'bob@example.com',
       name: 'Bob Example',
-      scopes: scopes.filter((s) => s === 'ReadOnly'),
+      scopes: people
+        ? (people.find((p) => p.group === 'Everyone')?.scopes ?? [])
+        : scopes.filter((s) => s === 'ReadOnly'),
     },
   ];
   const find = (login: string) => {

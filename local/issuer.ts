@@ -7,7 +7,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { compileRouteTable } from '../authorizer/route-table';
-import { routes } from '../routes';
+import { compileCallers } from '../okta/callers';
+import { callers as declaredCallers, routes } from '../routes';
 import { type DevUsers, devUsers, grantedScopes } from './dev-users';
 import {
   acceptClientSecretPost,
@@ -59,6 +60,12 @@ export interface LocalIssuer {
   jwtClient: { id: string; privateJwk: JsonWebKey & { kid: string } };
   /** A public SPA client: authorization code + PKCE, as an Okta single-page app integration. */
   spaClient: { id: string; redirectUris: string[] };
+  /**
+   * routes.ts `callers.clients`, with exactly their declared scopes (invalid_scope for others)
+   * and DPoP where declared, as `npm run okta -- apply` sets them up in Okta. Locally they
+   * authenticate with the dev client's secret (client_secret_basic); in Okta, private_key_jwt.
+   */
+  declaredClients: { id: string; secret: string; scopes: string[]; dpop: boolean }[];
   users: DevUsers;
   close(): Promise<void>;
 }
@@ -84,7 +91,15 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
   const dpopClientId = `${clientId}-dpop`;
   const clientKey = generateRsaJwk();
   const scopes = localScopes();
-  const users = devUsers(scopes, options.userPassword);
+  const callers = compileCallers(declaredCallers, routes);
+  const users = devUsers(scopes, options.userPassword, callers.browserApp?.people);
+  const declaredClients = callers.clients.map((c) => ({
+    id: c.name,
+    secret: clientSecret,
+    scopes: c.scopes,
+    dpop: c.dpop,
+  }));
+  const clientScopes = new Map(declaredClients.map((c) => [c.id, c.scopes]));
   // Signing keys live only in this process's memory: a restart rotates them.
   const signingKey = generateRsaJwk();
   const spaClient = {
@@ -130,6 +145,15 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
       response_types: [],
       dpop_bound_access_tokens: true,
     },
+    ...declaredClients.map((c): ClientMetadata => ({
+      client_id: c.id,
+      client_secret: c.secret,
+      token_endpoint_auth_method: 'client_secret_basic',
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      response_types: [],
+      ...(c.dpop && { dpop_bound_access_tokens: true }),
+    })),
     {
       client_id: spaClient.id,
       token_endpoint_auth_method: 'none',
@@ -144,7 +168,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
     () =>
       new oidc.default(
         issuer,
-        configuration(oidc.errors, { audience, clients, scopes, users, signingKey }),
+        configuration(oidc.errors, { audience, clients, clientScopes, scopes, users, signingKey }),
       ),
   );
   // oidc-provider words every invalid_grant alike; the detail says which Okta answer it is.
@@ -261,6 +285,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
     dpopClient: { id: dpopClientId, secret: clientSecret },
     jwtClient: { id: jwtClientId, privateJwk: clientKey },
     spaClient,
+    declaredClients,
     users,
     close: () => closeServer(server),
   };
@@ -277,6 +302,8 @@ function mount(req: IncomingMessage): void {
 interface IssuerSetup {
   audience: string;
   clients: ClientMetadata[];
+  /** The declared clients' scopes (routes.ts callers); other clients may ask for any. */
+  clientScopes: Map<string, string[]>;
   scopes: string[];
   users: DevUsers;
   signingKey: JsonWebKey & { kid: string };
@@ -284,7 +311,7 @@ interface IssuerSetup {
 
 function configuration(
   errors: OidcErrors,
-  { audience, clients, scopes, users, signingKey }: IssuerSetup,
+  { audience, clients, clientScopes, scopes, users, signingKey }: IssuerSetup,
 ): Configuration {
   const resourceServer = (aud: string) => ({
     scope: scopes.join(' '),
@@ -374,6 +401,7 @@ function configuration(
         getResourceServerInfo: (ctx, resource) => {
           if (ctx.oidc.params?.grant_type === 'client_credentials') {
             checkRequestedScopes(errors, ctx, scopes);
+            checkGrantedScopes(errors, ctx, clientScopes);
           }
           // A signed-in user is offered the scopes their access policy allows; others are dropped.
           const accountId = ctx.oidc.session?.accountId;
@@ -444,6 +472,23 @@ function checkRequestedScopes(errors: OidcErrors, ctx: KoaContextWithOIDC, known
   if (requested.some((scope) => !known.includes(scope))) {
     throw new errors.InvalidScope(
       'One or more scopes are not configured for the authorization server resource.',
+      scope,
+    );
+  }
+}
+
+/** A declared client asking for a scope its access policy does not grant: Okta's invalid_scope. */
+function checkGrantedScopes(
+  errors: OidcErrors,
+  ctx: KoaContextWithOIDC,
+  clientScopes: Map<string, string[]>,
+): void {
+  const allowed = clientScopes.get(ctx.oidc.client?.clientId ?? '');
+  if (!allowed || ctx.oidc.route !== 'token') return;
+  const scope = String(ctx.oidc.params?.scope ?? '');
+  if (scope.split(' ').some((s) => s && !allowed.includes(s))) {
+    throw new errors.InvalidScope(
+      'The following scopes were requested, but not granted by any policy rule of the authorization server.',
       scope,
     );
   }

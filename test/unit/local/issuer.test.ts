@@ -12,6 +12,8 @@ import { ProjectCopy } from '../../fixtures/project-copy';
 import { basicAuth, tokenEndpoint } from '../../../testkit/token-request';
 import { signInUser } from '../../../local/user-sign-in';
 import { decodePayload, tamper } from '../../../testkit/tokens';
+import { compileCallers } from '../../../okta/callers';
+import { callers, routes } from '../../../routes';
 
 // The authorizer against real tokens from the local issuer, which mints them as Okta does.
 let issuer: LocalIssuerProcess;
@@ -130,6 +132,51 @@ describe('scopes', () => {
       copy.remove();
     }
   });
+});
+
+describe('the clients routes.ts declares (callers), as npm run okta sets them up in Okta', () => {
+  const declared = compileCallers(callers, routes);
+  const bearerClients = declared.clients.filter((c) => !c.dpop);
+
+  it('there is one to try, and one that requires DPoP', () => {
+    expect(bearerClients.length).toBeGreaterThan(0);
+    expect(declared.clients.some((c) => c.dpop)).toBe(true);
+  });
+
+  it.each(bearerClients.map((c) => [c.name, c] as const))(
+    '%s gets exactly its declared scopes, and invalid_scope for the others',
+    async (_name, client) => {
+      const as = { id: client.name, secret: issuer.client.secret };
+      for (const scope of client.scopes) {
+        const granted = await clientCredentials(issuer.issuer, as, scope);
+        expect(granted.status).toBe(200);
+        expect(decodePayload(String(granted.body.access_token))).toMatchObject({
+          cid: client.name,
+          scp: [scope],
+        });
+      }
+      for (const scope of declared.scopes.filter((s) => !client.scopes.includes(s))) {
+        const refused = await clientCredentials(issuer.issuer, as, scope);
+        expect(refused.status).toBe(400);
+        expect(refused.body).toMatchObject({ error: 'invalid_scope' });
+        const mixed = await clientCredentials(issuer.issuer, as, `${client.scopes[0]} ${scope}`);
+        expect(mixed.body).toMatchObject({ error: 'invalid_scope' });
+      }
+    },
+  );
+
+  it.each(declared.clients.filter((c) => c.dpop).map((c) => [c.name] as const))(
+    '%s requires DPoP: a token request without a proof is refused, as Okta refuses it',
+    async (name) => {
+      const refused = await clientCredentials(
+        issuer.issuer,
+        { id: name, secret: issuer.client.secret },
+        declared.clients.find((c) => c.name === name)?.scopes.join(' ') ?? '',
+      );
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ error: 'invalid_dpop_proof' });
+    },
+  );
 });
 
 /** A client-credentials token request, whatever its answer. */
