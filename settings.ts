@@ -5,9 +5,9 @@
 import {
   ConfigError,
   parseAudience,
+  parseIssuers,
   loadDpopConfig,
   parseHosts,
-  parseIssuer,
   rejectRetiredSettings,
 } from './authorizer/config';
 import { parseOrigins } from './handlers/cors-origins';
@@ -47,14 +47,30 @@ export interface Settings {
   authorizerReservedConcurrency?: number;
 }
 
+/**
+ * OKTA_ISSUER as the authorizer reads it; an issuer listed twice is refused here, at package and
+ * start (at a cold start, aws-jwt-verify refuses it: this keeps the authorizer's bundle small).
+ */
+function trustedIssuers(env: NodeJS.ProcessEnv): string {
+  const issuers = parseIssuers(env).map((trusted) => trusted.issuer);
+  if (new Set(issuers).size < issuers.length) {
+    throw new ConfigError('OKTA_ISSUER lists an issuer twice: list each once.');
+  }
+  return issuers.join(',');
+}
+
 export function resolveSettings(
   env: NodeJS.ProcessEnv,
   { localIssuer = false }: { localIssuer?: boolean } = {},
 ): Settings {
   rejectRetiredSettings(env);
   return {
-    oktaIssuer: localIssuer ? undefined : parseIssuer(env.OKTA_ISSUER),
-    oktaAudience: parseAudience(env.OKTA_AUDIENCE),
+    // Several issuers (OKTA_ISSUER comma-separated) are checked here as the authorizer checks them.
+    oktaIssuer: localIssuer ? undefined : trustedIssuers(env),
+    oktaAudience:
+      env.OKTA_AUDIENCE === undefined
+        ? parseAudience(undefined)
+        : env.OKTA_AUDIENCE.split(',').map(parseAudience).join(','),
     corsOrigins: parseOrigins(env.CORS_ORIGINS),
     authorizerCacheTtl: authorizerCacheTtl(env.AUTHORIZER_CACHE_TTL),
     logLevel: logLevel(env.LOG_LEVEL),

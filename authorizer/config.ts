@@ -1,9 +1,15 @@
-export interface AuthorizerConfig {
-  /** The custom authorization server's issuer, without a trailing slash. */
+/** A custom authorization server whose tokens are accepted, and the audience they must carry. */
+export interface TrustedIssuer {
+  /** The issuer, without a trailing slash. */
   issuer: string;
   /** Okta publishes keys at `${issuer}/v1/keys`, not at `/.well-known/jwks.json`. */
   jwksUri: string;
   audience: string;
+}
+
+export interface AuthorizerConfig {
+  /** OKTA_ISSUER's issuers (comma-separated), each with its OKTA_AUDIENCE (one for all, or one each). */
+  issuers: TrustedIssuer[];
   /** Upper bound for one JWKS request; well inside the Lambda timeout. */
   jwksTimeoutMs: number;
   /** A JWKS older than this is refetched: the bound on trusting a key the issuer has removed. */
@@ -33,11 +39,8 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuthorizerConfig {
-  const issuer = parseIssuer(env.OKTA_ISSUER);
   return {
-    issuer,
-    jwksUri: `${issuer}/v1/keys`,
-    audience: parseAudience(env.OKTA_AUDIENCE),
+    issuers: parseIssuers(env),
     jwksTimeoutMs: JWKS_TIMEOUT_MS,
     jwksMaxAgeMs: JWKS_MAX_AGE_MS,
     jwksBackoffMs: JWKS_BACKOFF_MS,
@@ -46,17 +49,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuthorizerConf
   };
 }
 
+/** OKTA_ISSUER's issuers (comma-separated), each with its audience from OKTA_AUDIENCE. */
+export function parseIssuers(env: NodeJS.ProcessEnv): TrustedIssuer[] {
+  const issuers = (env.OKTA_ISSUER ?? '').split(',').map(parseIssuer);
+  const audiences = env.OKTA_AUDIENCE?.split(',').map(parseAudience) ?? [DEFAULT_AUDIENCE];
+  if (audiences.length > 1 && audiences.length !== issuers.length) {
+    throw new ConfigError(
+      `OKTA_AUDIENCE has ${audiences.length} audiences for ${issuers.length} issuers: give one, or one per OKTA_ISSUER in order.`,
+    );
+  }
+  return issuers.map((issuer, i) => ({
+    issuer,
+    jwksUri: `${issuer}/v1/keys`,
+    audience: audiences[audiences.length > 1 ? i : 0] as string,
+  }));
+}
+
 export function parseIssuer(raw: string | undefined): string {
   const value = raw?.trim();
   if (!value) {
     throw new ConfigError(
-      `OKTA_ISSUER is not set. Set it to your Okta authorization server's issuer, e.g. ${EXAMPLE_ISSUER} ` +
-        '(Admin Console: Security > API > Authorization Servers). For local development, `npm start` starts a local issuer.',
+      `OKTA_ISSUER is not set: set it to your authorization server's issuer, e.g. ${EXAMPLE_ISSUER} ` +
+        '(Security > API > Authorization Servers), or use `npm start` and its local issuer.',
     );
   }
   if (/\{[^}]*\}/.test(value)) {
     throw new ConfigError(
-      `OKTA_ISSUER still contains a placeholder (${value}). Replace {yourOktaDomain} with your Okta domain, e.g. ${EXAMPLE_ISSUER}.`,
+      `OKTA_ISSUER has a placeholder (${value}). Replace {yourOktaDomain} with your Okta domain, e.g. ${EXAMPLE_ISSUER}.`,
     );
   }
   let url: URL;
@@ -64,32 +83,31 @@ export function parseIssuer(raw: string | undefined): string {
     url = new URL(value);
   } catch {
     throw new ConfigError(
-      `OKTA_ISSUER is not a URL (${value}). Use a value such as ${EXAMPLE_ISSUER}.`,
+      `OKTA_ISSUER is not a URL (${value}): use one such as ${EXAMPLE_ISSUER}.`,
     );
   }
   if (url.search || url.hash || url.username || url.password) {
     throw new ConfigError(
-      `OKTA_ISSUER must be a plain issuer URL without query, fragment or credentials (${value}).`,
+      `OKTA_ISSUER must be a URL without query, fragment or credentials (${value}).`,
     );
   }
   if (/-admin\./i.test(url.hostname)) {
     const fixed = url.hostname.replace(/-admin\./i, '.');
     throw new ConfigError(
-      `OKTA_ISSUER uses the admin domain ${url.hostname}. Use your Okta domain without -admin: https://${fixed}${url.pathname}.`,
+      `OKTA_ISSUER uses the admin domain ${url.hostname}: use https://${fixed}${url.pathname}.`,
     );
   }
   const loopback = isLoopbackHost(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     throw new ConfigError(
-      `OKTA_ISSUER must use https (${value}). Plain http is accepted only for a loopback issuer such as the local one.`,
+      `OKTA_ISSUER must use https (${value}): http only for a loopback issuer, as the local one.`,
     );
   }
   const path = url.pathname.replace(/\/+$/, '');
   if (!/^\/oauth2\/[^/]+$/.test(path) || path === '/oauth2/v1') {
     throw new ConfigError(
-      `OKTA_ISSUER (${value}) is not a custom authorization server. Access tokens from the org authorization server ` +
-        `(https://${url.host}) are meant for Okta's own APIs and cannot be verified by your API. ` +
-        `Use https://${url.host}/oauth2/default or https://${url.host}/oauth2/{authorizationServerId}.`,
+      `OKTA_ISSUER (${value}) is not a custom authorization server: the org authorization server's ` +
+        `tokens are for Okta's own APIs. Use https://${url.host}/oauth2/default or /oauth2/{authorizationServerId}.`,
     );
   }
   return `${url.protocol}//${url.host}${path}`;
@@ -100,7 +118,7 @@ export function parseAudience(raw: string | undefined): string {
   const value = raw.trim();
   if (!value) {
     throw new ConfigError(
-      `OKTA_AUDIENCE is empty. Set it to your authorization server's audience (${DEFAULT_AUDIENCE} for the default server), or unset it.`,
+      `OKTA_AUDIENCE is empty: set your server's audience (${DEFAULT_AUDIENCE} for default) or unset it.`,
     );
   }
   return value;

@@ -19,11 +19,14 @@ export const targetsIn = (table: ProtectedRoutes) =>
   });
 
 export function logDecision(decision: Decision, target: Target, durationMs: number): void {
+  const claims = 'claims' in decision ? decision.claims : undefined;
   const entry = {
     outcome: decision.outcome,
     reason: 'reason' in decision ? decision.reason : 'ok',
-    sub: 'claims' in decision ? decision.claims.sub : undefined,
-    cid: 'claims' in decision ? decision.claims.cid : undefined,
+    sub: claims?.sub,
+    cid: claims?.cid,
+    // Which trusted issuer (OKTA_ISSUER may list several) the token came from.
+    iss: claims?.issuer,
     route: target.route?.key ?? `${target.method} ${target.path}`,
     durationMs: Math.round(durationMs * 1000) / 1000,
   };

@@ -20,11 +20,8 @@ const config = (() => {
 const policies = createPolicies(table);
 const targetOf = targetsIn(table);
 const verifier = createVerifier(config, {
-  onStaleJwksRefreshFailed: (error) =>
-    logger().warn('JWKS refresh failed; still using the cached keys', {
-      jwksUri: config.jwksUri,
-      error,
-    }),
+  onStaleJwksRefreshFailed: (error, jwksUri) =>
+    logger().warn('JWKS refresh failed; still using the cached keys', { jwksUri, error }),
 });
 // Prefetch the JWKS so the first request verifies from memory; a failure is retried on demand.
 // Issued on the next turn of the event loop: still during Lambda's init (the runtime is waiting
@@ -36,7 +33,7 @@ const prefetch = new Promise<void>((resolve) => setImmediate(resolve))
   .catch((error: unknown) => {
     logger().error('JWKS prefetch failed', {
       reason: 'jwks_unavailable',
-      jwksUri: config.jwksUri,
+      issuers: config.issuers,
       error,
     });
   })

@@ -10,7 +10,7 @@ export interface JwksCacheOptions {
   /** After a failed fetch, wait this long before the next one, doubling up to `maxBackoffMs`. */
   backoffMs: number;
   maxBackoffMs: number;
-  onStaleRefreshFailed?: (error: unknown) => void;
+  onStaleRefreshFailed?: (error: unknown, jwksUri: string) => void;
   /** Called after every successful fetch: what was verified against the old keys may no longer hold. */
   onFetched?: () => void;
 }
@@ -66,7 +66,7 @@ export class ResilientJwksCache extends SimpleJwksCache {
   override async getJwk(jwksUri: string, decomposedJwt: DecomposedJwt): Promise<JwkWithKid> {
     if (this.fetchedAt.has(jwksUri) && !this.isFresh(jwksUri)) {
       await this.getJwks(jwksUri).catch((error: unknown) =>
-        this.options.onStaleRefreshFailed?.(error),
+        this.options.onStaleRefreshFailed?.(error, jwksUri),
       );
     }
     return super.getJwk(jwksUri, decomposedJwt);

@@ -31,11 +31,8 @@ export function startPipeline<T>(load: () => T = () => undefined as T): Pipeline
   })();
   const policies = createPolicies(table);
   const verifier = createVerifier(config.config, {
-    onStaleJwksRefreshFailed: (error) =>
-      logger().warn('JWKS refresh failed; still using the cached keys', {
-        jwksUri: config.config.jwksUri,
-        error,
-      }),
+    onStaleJwksRefreshFailed: (error, jwksUri) =>
+      logger().warn('JWKS refresh failed; still using the cached keys', { jwksUri, error }),
   });
   // Prefetch the JWKS so the first request verifies from memory; a failure is retried on demand.
   // Issued on the next turn of the event loop: still during Lambda's init (the runtime is waiting
@@ -47,7 +44,7 @@ export function startPipeline<T>(load: () => T = () => undefined as T): Pipeline
     .catch((error: unknown) => {
       logger().error('JWKS prefetch failed', {
         reason: 'jwks_unavailable',
-        jwksUri: config.config.jwksUri,
+        issuers: config.config.issuers,
         error,
       });
     })

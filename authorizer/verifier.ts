@@ -5,10 +5,11 @@ import {
   JwtInvalidSignatureAlgorithmError,
   JwtParseError,
   KidNotFoundInJwksError,
+  ParameterValidationError,
 } from 'aws-jwt-verify/error';
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
-import type { AuthorizerConfig } from './config';
+import type { AuthorizerConfig, TrustedIssuer } from './config';
 import { ResilientJwksCache } from './jwks-cache';
 import { JwksFetcher } from './jwks-fetcher';
 import { VerifiedTokenCache } from './token-cache';
@@ -68,7 +69,7 @@ export interface TokenVerifier {
 }
 
 export interface VerifierHooks {
-  onStaleJwksRefreshFailed?: (error: unknown) => void;
+  onStaleJwksRefreshFailed?: (error: unknown, jwksUri: string) => void;
 }
 
 export function createVerifier(config: AuthorizerConfig, hooks: VerifierHooks = {}): TokenVerifier {
@@ -82,13 +83,11 @@ export function createVerifier(config: AuthorizerConfig, hooks: VerifierHooks = 
     // New keys may have dropped old ones: re-verify everything against them.
     onFetched: () => verified.clear(),
   });
+  // One verifier for every trusted issuer: each token is checked against its own issuer's keys
+  // and audience (aws-jwt-verify picks them by the token's iss).
+  const { issuers } = config;
   const verifier = JwtVerifier.create(
-    {
-      issuer: config.issuer,
-      audience: config.audience,
-      jwksUri: config.jwksUri,
-      customJwtCheck: ({ header, payload }) => checkOktaClaims(header, payload),
-    },
+    issuers.map((trusted) => ({ ...trusted, customJwtCheck: checkOktaClaims })),
     { jwksCache },
   );
 
@@ -101,14 +100,15 @@ export function createVerifier(config: AuthorizerConfig, hooks: VerifierHooks = 
   /** May fetch the JWKS: refuse first what should never cause a fetch. */
   const verifyFetchingKeys = async (token: string) => {
     if (!TOKEN68.test(token)) throw malformed();
-    precheck(token, config.issuer);
+    precheck(token, issuers);
     return remember(token, await verifier.verify(token));
   };
 
   return {
     hydrate: () => verifier.hydrate(),
     verify(token) {
-      if (!jwksCache.isFresh(config.jwksUri)) return verifyFetchingKeys(token);
+      if (!issuers.every((trusted) => jwksCache.isFresh(trusted.jwksUri)))
+        return verifyFetchingKeys(token);
       const hit = verified.get(token, Date.now() / 1000);
       if (hit) return hit;
       // aws-jwt-verify holds each segment to base64url but allows "=" padding, and decoding
@@ -117,9 +117,11 @@ export function createVerifier(config: AuthorizerConfig, hooks: VerifierHooks = 
       try {
         return remember(token, verifier.verifySync(token));
       } catch (error) {
+        // An iss none of the issuers has (aws-jwt-verify: "issuer not configured"): precheck says so.
         if (
           error instanceof KidNotFoundInJwksError ||
-          error instanceof JwksNotAvailableInCacheError
+          error instanceof JwksNotAvailableInCacheError ||
+          error instanceof ParameterValidationError
         ) {
           return verifyFetchingKeys(token);
         }
@@ -134,12 +136,12 @@ export function createVerifier(config: AuthorizerConfig, hooks: VerifierHooks = 
  * Cheap refusals before a key lookup that may fetch: a token with another algorithm, with its own
  * key, or from another authorization server must not make us refetch the JWKS looking for its kid.
  */
-function precheck(token: string, issuer: string): void {
+function precheck(token: string, issuers: TrustedIssuer[]): void {
   const { header, payload } = decomposeUnverifiedJwt(token);
   checkHeader(header);
-  if (payload.iss !== issuer)
+  if (!issuers.some((trusted) => trusted.issuer === payload.iss))
     // Stryker disable next-line StringLiteral: wording of a message (the log's detail or the build's refusal); tests check the outcome and reason
-    throw new JwtInvalidIssuerError('Issuer not allowed', payload.iss, issuer);
+    throw new JwtInvalidIssuerError('Issuer not allowed', payload.iss, undefined);
 }
 
 function checkHeader(header: JwtHeader): void {
@@ -158,7 +160,7 @@ function checkHeader(header: JwtHeader): void {
 }
 
 /** Runs after aws-jwt-verify has checked the signature, iss, aud, exp and nbf. */
-function checkOktaClaims(header: JwtHeader, payload: JwtPayload): void {
+function checkOktaClaims({ header, payload }: { header: JwtHeader; payload: JwtPayload }): void {
   checkHeader(header);
   // Stryker disable next-line StringLiteral: wording of a message (the log's detail or the build's refusal); tests check the outcome and reason
   if (typeof payload.exp !== 'number') throw new InvalidClaimsError('exp is missing');

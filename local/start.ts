@@ -81,7 +81,8 @@ async function main(): Promise<void> {
   const spaClientId = issuer?.spaClient.id ?? oktaSpaClientId;
   if (spa && spaClientId) {
     spa.configure({
-      issuer: issuer?.issuer ?? (settings.oktaIssuer as string),
+      // The first of several trusted issuers: the one the demo app signs in with.
+      issuer: issuer?.issuer ?? (settings.oktaIssuer?.split(',')[0] as string),
       clientId: spaClientId,
       apiUrl,
       scopes: ['openid', 'profile', 'email', ...table.scopes],

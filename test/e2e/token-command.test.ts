@@ -112,7 +112,7 @@ describe("failures: the server's error on stderr, nothing on stdout, a non-zero 
         OKTA_CLIENT_ID: 'x',
         OKTA_CLIENT_SECRET: 'y',
       },
-      /token: OKTA_ISSUER still contains a placeholder/,
+      /token: OKTA_ISSUER has a placeholder/,
     ],
     [
       [],

@@ -147,7 +147,7 @@ it('cold start with the issuer unreachable: fails closed with a clear log line, 
       level: 'ERROR',
       message: 'JWKS prefetch failed',
       reason: 'jwks_unavailable',
-      jwksUri: jwks.jwksUri,
+      issuers: [expect.objectContaining({ jwksUri: jwks.jwksUri })],
     }),
   );
 

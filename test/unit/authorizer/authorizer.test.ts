@@ -250,7 +250,9 @@ describe('refusals that are not about the token', () => {
       expect.objectContaining({
         level: 'ERROR',
         message: 'authorizer misconfigured',
-        error: expect.objectContaining({ message: expect.stringMatching(/^OKTA_ISSUER still/) }),
+        error: expect.objectContaining({
+          message: expect.stringMatching(/^OKTA_ISSUER has a placeholder/),
+        }),
       }),
     );
   });

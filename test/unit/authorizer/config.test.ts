@@ -9,9 +9,13 @@ import {
 describe('loadConfig', () => {
   it("reads the issuer, derives Okta's JWKS path and applies the defaults", () => {
     expect(loadConfig({ OKTA_ISSUER: 'https://dev-123456.okta.com/oauth2/default' })).toEqual({
-      issuer: 'https://dev-123456.okta.com/oauth2/default',
-      jwksUri: 'https://dev-123456.okta.com/oauth2/default/v1/keys',
-      audience: 'api://default',
+      issuers: [
+        {
+          issuer: 'https://dev-123456.okta.com/oauth2/default',
+          jwksUri: 'https://dev-123456.okta.com/oauth2/default/v1/keys',
+          audience: 'api://default',
+        },
+      ],
       jwksTimeoutMs: 2000,
       jwksMaxAgeMs: 600_000,
       jwksBackoffMs: 1000,
@@ -25,7 +29,44 @@ describe('loadConfig', () => {
       OKTA_ISSUER: 'https://example.oktapreview.com/oauth2/aus1a2b3c4d5e6f7g8h9',
       OKTA_AUDIENCE: 'api://orders',
     });
-    expect(config.audience).toBe('api://orders');
+    expect(config.issuers[0]?.audience).toBe('api://orders');
+  });
+
+  it('trusts several issuers, each with its audience: one for all, or one each in order', () => {
+    const A = 'https://dev-1.okta.com/oauth2/default';
+    const B = 'https://dev-2.okta.com/oauth2/aus2';
+    expect(
+      loadConfig({ OKTA_ISSUER: ` ${A} , ${B}/`, OKTA_AUDIENCE: 'api://a, api://b' }).issuers,
+    ).toEqual([
+      { issuer: A, jwksUri: `${A}/v1/keys`, audience: 'api://a' },
+      { issuer: B, jwksUri: `${B}/v1/keys`, audience: 'api://b' },
+    ]);
+    expect(
+      loadConfig({ OKTA_ISSUER: `${A},${B}`, OKTA_AUDIENCE: 'api://x' }).issuers.map(
+        (i) => i.audience,
+      ),
+    ).toEqual(['api://x', 'api://x']);
+    expect(loadConfig({ OKTA_ISSUER: `${A},${B}` }).issuers.map((i) => i.audience)).toEqual([
+      'api://default',
+      'api://default',
+    ]);
+  });
+
+  it.each([
+    [
+      {
+        OKTA_ISSUER: 'https://dev-1.okta.com/oauth2/default,https://dev-2.okta.com/oauth2/x',
+        OKTA_AUDIENCE: 'a,b,c',
+      },
+      /^OKTA_AUDIENCE has 3 audiences for 2 issuers: give one, or one per OKTA_ISSUER in order\.$/,
+    ],
+    [{ OKTA_ISSUER: 'https://dev-1.okta.com/oauth2/default,' }, /^OKTA_ISSUER is not set/],
+    [
+      { OKTA_ISSUER: 'https://dev-1.okta.com/oauth2/default,https://dev-2.okta.com' },
+      /is not a custom authorization server/,
+    ],
+  ])('refuses %j in one line', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
   });
 
   it.each([
@@ -59,7 +100,7 @@ describe('configuration errors say how to fix them', () => {
     ['not a url', /OKTA_ISSUER is not a URL/],
     [
       'https://dev-123456-admin.okta.com/oauth2/default',
-      /admin domain.*without -admin: https:\/\/dev-123456\.okta\.com\/oauth2\/default/,
+      /admin domain dev-123456-admin\.okta\.com: use https:\/\/dev-123456\.okta\.com\/oauth2\/default/,
     ],
     ['http://dev-123456.okta.com/oauth2/default', /must use https.*loopback/],
     ['http://10.0.0.5:4000/oauth2/default', /must use https/],
@@ -91,13 +132,13 @@ describe('configuration errors say how to fix them', () => {
 
   it('says which issuer to use instead of an admin domain, keeping the path', () => {
     expect(() => parseIssuer('https://acme-ADMIN.okta.com/oauth2/aus1')).toThrow(
-      'OKTA_ISSUER uses the admin domain acme-admin.okta.com. Use your Okta domain without -admin: https://acme.okta.com/oauth2/aus1.',
+      'OKTA_ISSUER uses the admin domain acme-admin.okta.com: use https://acme.okta.com/oauth2/aus1.',
     );
   });
 
   it('names the org of an org authorization server in the fix', () => {
     expect(() => parseIssuer('https://acme.okta.com:8443')).toThrow(
-      'Use https://acme.okta.com:8443/oauth2/default or https://acme.okta.com:8443/oauth2/{authorizationServerId}.',
+      'Use https://acme.okta.com:8443/oauth2/default or /oauth2/{authorizationServerId}.',
     );
   });
 
@@ -112,7 +153,7 @@ describe('configuration errors say how to fix them', () => {
       loadConfig({
         OKTA_ISSUER: 'https://dev-1.okta.com/oauth2/default',
         OKTA_AUDIENCE: ' api://x ',
-      }).audience,
+      }).issuers[0]?.audience,
     ).toBe('api://x');
   });
 

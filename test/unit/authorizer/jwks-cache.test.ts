@@ -122,7 +122,7 @@ describe('looking up a key', () => {
     issuer.down = true;
     now += 600_001;
     await expect(cache.getJwk(URI, jwtWithKid('k'))).resolves.toMatchObject({ kid: 'k' });
-    expect(onStaleRefreshFailed).toHaveBeenCalledWith(expect.any(FetchError));
+    expect(onStaleRefreshFailed).toHaveBeenCalledWith(expect.any(FetchError), URI);
     expect(issuer.requests).toBe(2);
   });
 

@@ -59,7 +59,7 @@ it('the issuer unreachable at cold start: 500 with a clear log line, then it rec
       level: 'ERROR',
       message: 'JWKS prefetch failed',
       reason: 'jwks_unavailable',
-      jwksUri: jwks.jwksUri,
+      issuers: [expect.objectContaining({ jwksUri: jwks.jwksUri })],
     }),
   );
   jwks.mode = 'ok';
