@@ -444,3 +444,30 @@ describe('credentials and settings', () => {
     );
   });
 });
+
+describe('npm run okta, as a process', () => {
+  const run = (args: string[], extra: Record<string, string> = {}) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { execFile } = require('node:child_process') as typeof import('node:child_process');
+      execFile(
+        process.execPath,
+        [require.resolve('tsx/cli'), join(__dirname, '../../okta/cli.ts'), ...args],
+        {
+          env: { PATH: process.env.PATH, HOME: root, ...env(extra), ENV_FILE: join(root, 'none') },
+        },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+      );
+    });
+
+  it('exits 2 with changes pending, and 1 with one line and no stack on a bad setting', async () => {
+    expect((await run(['plan'])).code).toBe(2);
+    const bad = await run(['plan'], { OKTA_CLIENT_ORGURL: 'http://example.com' });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout.trim().split('\n')).toEqual([
+      'OKTA_CLIENT_ORGURL must use https (http only on loopback), not http://example.com.',
+    ]);
+    expect(bad.stderr).toBe('');
+  });
+});
