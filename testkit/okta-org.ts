@@ -8,12 +8,14 @@
  * `client_secret` only in the answer that created it; policy and rule priorities renumbered
  * 1..n whenever one is inserted or moved; 429 with `X-Rate-Limit-Reset`; 404 for an unknown id;
  * 400 with Okta's error body (errorCode, errorSummary, errorCauses) for an invalid payload; 401
- * without the API token. Tests and `npm run okta:stand-in` only; never deployed.
+ * without the API token. OAuth for Okta too: a service app's `private_key_jwt` client assertion at
+ * `/oauth2/v1/token` buys a Bearer token limited to its granted `okta.*` scopes (403 beyond them).
+ * Tests and `npm run okta:stand-in` only; never deployed.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify } from 'jose';
 
 type Json = Record<string, unknown>;
 
@@ -77,7 +79,15 @@ export interface OktaOrgStandIn {
   close(): Promise<void>;
 }
 
+/** An OAuth for Okta service app: its public key and the okta.* scopes granted to it. */
+export interface ManagementClient {
+  clientId: string;
+  publicJwk: JWK;
+  scopes: string[];
+}
+
 export interface OktaOrgOptions {
+  managementClients?: ManagementClient[];
   port?: number;
   token?: string;
   /** Seed the org as a new one comes: the `default` server with its grant-everything policy. */
@@ -155,6 +165,8 @@ export async function startOktaOrg(options: OktaOrgOptions = {}): Promise<OktaOr
   };
   const requests: string[] = [];
   let rateLimited = 0;
+  /** OAuth for Okta access tokens issued, with their scopes. */
+  const accessTokens = new Map<string, string[]>();
   const { publicKey } = await generateKeyPair('RS256');
   const signingKey: JWK = {
     ...(await exportJWK(publicKey)),
@@ -290,8 +302,34 @@ export async function startOktaOrg(options: OktaOrgOptions = {}): Promise<OktaOr
       return;
     }
 
+    if (path === '/oauth2/v1/token' && method === 'POST') {
+      await tokenEndpoint(req, res);
+      return;
+    }
     if (!path.startsWith('/api/v1/')) throw notFound(path, 'Endpoint');
-    if (req.headers.authorization !== `SSWS ${token}`) {
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const granted = bearer ? accessTokens.get(bearer) : undefined;
+    if (granted) {
+      const needed = scopeFor(method, path);
+      if (
+        !granted.includes(needed) &&
+        !(needed.endsWith('.read') && granted.includes(needed.replace(/\.read$/, '.manage')))
+      ) {
+        send(
+          res,
+          403,
+          {
+            errorCode: 'E0000006',
+            errorSummary: 'You do not have permission to perform the requested action',
+            errorLink: 'E0000006',
+            errorId: errorId(),
+            errorCauses: [],
+          },
+          { 'www-authenticate': `Bearer error="insufficient_scope", scope="${needed}"` },
+        );
+        return;
+      }
+    } else if (req.headers.authorization !== `SSWS ${token}`) {
       send(res, 401, {
         errorCode: 'E0000011',
         errorSummary: 'Invalid token provided',
@@ -323,6 +361,60 @@ export async function startOktaOrg(options: OktaOrgOptions = {}): Promise<OktaOr
     const body = method === 'POST' || method === 'PUT' ? await readBody(req) : {};
     const [status, result] = route(method, path.slice('/api/v1/'.length).split('/'), body, url);
     send(res, status, result);
+  }
+
+  /** OAuth for Okta: client credentials with a private_key_jwt assertion, as the SDK sends it. */
+  async function tokenEndpoint(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let text = '';
+    for await (const chunk of req) text += String(chunk);
+    const form = new URLSearchParams(text);
+    const refuse = (error: string, description: string) =>
+      send(res, 401, { error, error_description: description });
+    const assertion = form.get('client_assertion') ?? '';
+    let clientId: string;
+    try {
+      clientId = String(
+        JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString()).iss,
+      );
+    } catch {
+      return refuse('invalid_client', 'The client_assertion token is invalid.');
+    }
+    const client = options.managementClients?.find((c) => c.clientId === clientId);
+    if (
+      !client ||
+      form.get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
+    )
+      return refuse('invalid_client', 'The client_assertion token is invalid.');
+    try {
+      await jwtVerify(assertion, await importJWK(client.publicJwk, 'RS256'), {
+        issuer: clientId,
+        subject: clientId,
+        audience: `${orgUrl}/oauth2/v1/token`,
+        algorithms: ['RS256'],
+      });
+    } catch (error) {
+      return refuse(
+        'invalid_client',
+        `The client_assertion token is invalid: ${(error as Error).message}`,
+      );
+    }
+    const asked = (form.get('scope') ?? '').split(' ').filter(Boolean);
+    const denied = asked.filter((scope) => !client.scopes.includes(scope));
+    if (asked.length === 0 || denied.length) {
+      send(res, 400, {
+        error: 'invalid_scope',
+        error_description: `The following scopes are not granted to this client: ${denied.join(' ') || '(none asked)'}`,
+      });
+      return;
+    }
+    const accessToken = randomBytes(32).toString('base64url');
+    accessTokens.set(accessToken, asked);
+    send(res, 200, {
+      token_type: 'Bearer',
+      expires_in: 3600,
+      access_token: accessToken,
+      scope: asked.join(' '),
+    });
   }
 
   function route(method: string, parts: string[], body: Json, url: URL): [number, unknown] {
@@ -724,6 +816,20 @@ export async function startOktaOrg(options: OktaOrgOptions = {}): Promise<OktaOr
         server.close(() => resolve());
       }),
   };
+}
+
+/** The OAuth for Okta scope an endpoint needs (Okta's management API reference). */
+function scopeFor(method: string, path: string): string {
+  const resource = path.split('/')[3];
+  const family =
+    resource === 'authorizationServers'
+      ? 'okta.authorizationServers'
+      : resource === 'apps'
+        ? 'okta.apps'
+        : resource === 'trustedOrigins'
+          ? 'okta.trustedOrigins'
+          : 'okta.groups';
+  return `${family}.${method === 'GET' ? 'read' : 'manage'}`;
 }
 
 function tokenActions(): Json {

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runOkta } from '../../okta/cli';
 import { OrgApi } from '../../okta/org';
-import { managementClient, readManagementSettings } from '../../okta/management';
+import {
+  MANAGE_SCOPES,
+  managementClient,
+  READ_SCOPES,
+  readManagementSettings,
+} from '../../okta/management';
+import { exportJWK, generateKeyPair } from 'jose';
 import { type OktaOrgStandIn, startOktaOrg } from '../../testkit/okta-org';
 
 // `npm run okta` driven against the management API stand-in, through Okta's SDK: the same code
@@ -442,6 +448,56 @@ describe('credentials and settings', () => {
     expect(readFileSync(join(root, '.env.prod'), 'utf8')).toBe(
       `CORS_ORIGINS=https://app.example.com\nOKTA_ISSUER=${org.orgUrl}/oauth2/${server?.id}\nOKTA_AUDIENCE=api://okta-serverless-api-prod\nOKTA_SPA_CLIENT_ID=${org.state.apps.find((a) => a.label === 'okta-serverless-api-prod-browser-app')?.id}\n`,
     );
+  });
+});
+
+describe('OAuth for Okta (PrivateKey): the preferred credentials', () => {
+  async function managementApp(scopes: string[]) {
+    const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
+    const publicJwk = { ...(await exportJWK(publicKey)), kid: 'mgmt-key', alg: 'RS256' };
+    await org.close();
+    org = await startOktaOrg({
+      defaultServer: true,
+      groups: ['API Admins'],
+      managementClients: [{ clientId: '0oamanagement', publicJwk, scopes }],
+    });
+    return {
+      OKTA_CLIENT_TOKEN: '',
+      OKTA_CLIENT_AUTHORIZATIONMODE: 'PrivateKey',
+      OKTA_CLIENT_CLIENTID: '0oamanagement',
+      OKTA_CLIENT_SCOPES: scopes.join(' '),
+      OKTA_CLIENT_PRIVATEKEY: JSON.stringify({
+        ...(await exportJWK(privateKey)),
+        kid: 'mgmt-key',
+        alg: 'RS256',
+      }),
+    };
+  }
+
+  it('with the manage scopes: apply converges, signed in with private_key_jwt, no API token', async () => {
+    const credentials = await managementApp(MANAGE_SCOPES);
+    const apply = await okta(['apply'], credentials);
+    expect(apply.lines[0]).toMatch(/with OAuth for Okta \(client 0oamanagement, scopes okta\./);
+    expect(apply.code).toBe(0);
+    expect((await okta(['plan'], credentials)).code).toBe(0);
+    expect(org.requests).toContain('POST /oauth2/v1/token');
+    expect(apply.text).not.toContain(credentials.OKTA_CLIENT_PRIVATEKEY);
+  });
+
+  it('with the read scopes only: plan and check work, apply is refused by Okta in one line', async () => {
+    const credentials = await managementApp(READ_SCOPES);
+    expect((await okta(['plan'], credentials)).code).toBe(2);
+    expect(
+      (await okta(['check'], { ...credentials, OKTA_ISSUER: `${org.orgUrl}/oauth2/default` })).code,
+    ).toBe(1);
+    const apply = await okta(['apply'], credentials);
+    expect(apply.code).toBe(1);
+    expect(apply.lines.at(-1)).toBe(
+      'Okta answered 403: You do not have permission to perform the requested action (the credentials lack a scope or admin role this needs: README)',
+    );
+    expect(writes().filter((w) => !w.startsWith('POST /oauth2/'))).toEqual([
+      'POST /api/v1/authorizationServers',
+    ]);
   });
 });
 
