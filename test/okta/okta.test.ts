@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -504,8 +505,6 @@ describe('OAuth for Okta (PrivateKey): the preferred credentials', () => {
 describe('npm run okta, as a process', () => {
   const run = (args: string[], extra: Record<string, string> = {}) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { execFile } = require('node:child_process') as typeof import('node:child_process');
       execFile(
         process.execPath,
         [require.resolve('tsx/cli'), join(__dirname, '../../okta/cli.ts'), ...args],
