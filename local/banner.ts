@@ -57,6 +57,12 @@ export function banner(options: BannerOptions): string {
       `  Client ID   ${issuer.client.id}`,
       `  Secret      ${issuer.client.secret}`,
       `  JWT client  ${issuer.jwtClient.id}: ${token} -- --private-key ${options.keyFile}`,
+      ...(issuer.declaredClients?.length
+        ? [
+            `  Callers     ${issuer.declaredClients.map((c) => `${c.id} (${c.scopes.join(', ')}${c.dpop ? ', DPoP' : ''})`).join(', ')}`,
+            `              as routes.ts declares them, with the secret above: ${token} -- --client-id ${issuer.declaredClients[0]?.id} --scope ${issuer.declaredClients[0]?.scopes[0]}`,
+          ]
+        : []),
       `  Dev users   ${issuer.users.users.map((u) => u.login).join(', ')}, password ${issuer.users.password}`,
       `              (alice may get every scope, bob ReadOnly): ${token} -- --user alice`,
       `  Scopes      ${issuer.scopes.join(', ')}`,
