@@ -86,7 +86,7 @@ export function compileRouteTable(input: unknown): RouteTable {
     }
     keys.set(template.key, key);
     const parsed = parseAccess(template.key, access);
-    routes.push({ ...template, access: parsed, dpop: parseDpop(template.key, access, parsed) });
+    routes.push({ ...template, access: parsed, dpop: parseDpop(template.key, access) });
   }
   checkParamNames(routes);
   const protectedRoutes = routes
@@ -145,10 +145,11 @@ function parseAccess(route: string, access: unknown): Route['access'] {
   );
 }
 
-function parseDpop(route: string, access: unknown, parsed: Route['access']): DpopMode {
+/** Only an object access (a protected route: parseAccess has read it) may carry `dpop`. */
+function parseDpop(route: string, access: unknown): DpopMode {
   if (typeof access !== 'object' || access === null || !('dpop' in access)) return 'off';
   const { dpop } = access as { dpop: unknown };
-  if (parsed === 'anonymous' || !DPOP_MODES.includes(dpop as DpopMode)) {
+  if (!DPOP_MODES.includes(dpop as DpopMode)) {
     throw new RouteTableError(
       `routes.ts: ${route} has dpop ${JSON.stringify(dpop)}; use 'off', 'allowed' or 'required' on a protected route.`,
     );

@@ -279,7 +279,14 @@ describe('post-message (POST /api/messages, DPoP required)', () => {
 
   it('fails closed (500) without the authorizer context or its key thumbprint', async () => {
     const { jkt: _jkt, ...unbound } = context;
-    for (const authorizer of [{}, unbound, { jkt }, { ...context, jkt: '' }, null]) {
+    for (const authorizer of [
+      {},
+      unbound,
+      { jkt },
+      { ...context, jkt: '' },
+      { ...context, jkt: 5 },
+      null,
+    ]) {
       const result = await post('{"text":"x"}', authorizer);
       expect(result.statusCode).toBe(500);
       expect(JSON.parse(result.body)).toEqual({ message: 'Internal server error' });
