@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import yaml from 'js-yaml';
+import { ConfigError, parseIssuers } from '../authorizer/config';
 import { callers as declared, routes } from '../routes';
 import { browserOrigins, CallersError, compileCallers } from './callers';
 import { checkOrg } from './check';
@@ -58,25 +59,27 @@ export async function runOkta(args: string[], io: CliIo): Promise<number> {
     out(`Okta org ${settings.orgUrl}, with ${describeCredentials(settings)}.`);
 
     if (command === 'check') {
-      const issuer = env.OKTA_ISSUER?.trim();
-      if (!issuer)
+      if (!env.OKTA_ISSUER?.trim()) {
         throw new OktaSettingsError(
           'OKTA_ISSUER is not set: check audits the authorization server the authorizer trusts; set it to its Issuer URI.',
         );
-      const findings = await checkOrg(org, callers, {
-        orgUrl: settings.orgUrl,
-        issuer: issuer.replace(/\/$/, ''),
-        audience: env.OKTA_AUDIENCE?.trim() || 'api://default',
-        corsOrigins,
-        prefix,
-      });
-      for (const f of findings) out(`${f.level === 'risk' ? 'RISK   ' : 'PROBLEM'} ${f.text}`);
+      }
+      // Each issuer the authorizer trusts (OKTA_ISSUER may list several), with its audience.
+      const findings = [];
+      for (const trusted of parseIssuers(env)) {
+        const found = await checkOrg(org, callers, {
+          orgUrl: settings.orgUrl,
+          issuer: trusted.issuer,
+          audience: trusted.audience,
+          corsOrigins,
+          prefix,
+        });
+        findings.push(...found);
+        for (const f of found) out(`${f.level === 'risk' ? 'RISK   ' : 'PROBLEM'} ${f.text}`);
+        if (found.length === 0) out(`${trusted.issuer}: nothing found.`);
+      }
       const risks = findings.filter((f) => f.level === 'risk').length;
-      out(
-        findings.length === 0
-          ? `${issuer}: nothing found.`
-          : `${risks} risk(s), ${findings.length - risks} problem(s).`,
-      );
+      if (findings.length) out(`${risks} risk(s), ${findings.length - risks} problem(s).`);
       return risks > 0 ? 1 : 0;
     }
 
@@ -160,7 +163,12 @@ function writeEnvFile(root: string, stage: string, s: DeploySettings): string {
 
 /** One line, no stack: Okta's own summary when it answered with an error. */
 export function oneLine(error: unknown): string {
-  if (error instanceof OktaSettingsError || error instanceof CallersError) return error.message;
+  if (
+    error instanceof OktaSettingsError ||
+    error instanceof CallersError ||
+    error instanceof ConfigError
+  )
+    return error.message;
   const e = error as { status?: number; errorSummary?: string; message?: string; url?: string };
   if (e.status && e.errorSummary) {
     const hint =

@@ -332,6 +332,18 @@ describe('check', () => {
     );
   });
 
+  it('audits every issuer OKTA_ISSUER lists, each with its audience', async () => {
+    await okta(['apply']);
+    const ours = `${org.orgUrl}/oauth2/${org.state.servers.find((s) => s.name === PREFIX)?.id}`;
+    const check = await okta(['check'], {
+      OKTA_ISSUER: `${org.orgUrl}/oauth2/default,${ours}`,
+      OKTA_AUDIENCE: `api://default,api://${PREFIX}`,
+    });
+    expect(check.code).toBe(1);
+    expect(check.lines).toContain(`${ours}: nothing found.`);
+    expect(check.lines).toContainEqual(expect.stringMatching(/^RISK {4}policy "Default Policy"/));
+  });
+
   it('a managed client granted more than routes.ts declares is a risk', async () => {
     await okta(['apply']);
     const server = ours();
