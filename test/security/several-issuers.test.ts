@@ -12,6 +12,7 @@ let a: JwksServer;
 let b: JwksServer;
 let c: JwksServer;
 let logs: CapturedLogs;
+const realNow = Date.now;
 
 beforeAll(async () => {
   [keyA, keyB, keyC] = await Promise.all([rsaKey(), rsaKey(), rsaKey()]);
@@ -25,7 +26,10 @@ afterAll(() => Promise.all([a.close(), b.close(), c.close()]));
 beforeEach(() => {
   logs = captureLogs();
 });
-afterEach(() => logs.restore());
+afterEach(() => {
+  jest.restoreAllMocks();
+  logs.restore();
+});
 
 const start = () =>
   coldStart({ OKTA_ISSUER: `${a.issuer},${b.issuer}`, OKTA_AUDIENCE: 'api://a,api://b' });
@@ -75,4 +79,20 @@ it('a token verified once for one issuer is never taken for the other (the cache
   const renamed = await sign(oktaClaims(b.issuer, { aud: 'api://b' }), keyA);
   expect(await answer(handler, bearer(renamed))).toMatchObject({ status: 401 });
   expect(await answer(handler, token)).toEqual({ status: 200 });
+});
+
+it("a key one issuer removed stops verifying once that issuer's keys are 10 minutes old, whatever the other's age", async () => {
+  const handler = start();
+  const old = await tokenOf(a, keyA, 'api://a');
+  expect(await answer(handler, old)).toEqual({ status: 200 });
+  // Eleven minutes on: B's keys are refreshed by a token of B's (B fresh, A stale); A has
+  // meanwhile replaced its key.
+  const next = await rsaKey();
+  a.keys.splice(0, a.keys.length, next.publicJwk);
+  jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 11 * 60_000);
+  expect(await answer(handler, await tokenOf(b, keyB, 'api://b'))).toEqual({ status: 200 });
+  // A fresh token with A's removed key: A's keys are refetched first, and it is refused.
+  expect(await answer(handler, await tokenOf(a, keyA, 'api://a'))).toMatchObject({ status: 401 });
+  expect(logs.decisions().at(-1)).toMatchObject({ reason: 'unknown_key' });
+  a.keys.splice(0, a.keys.length, keyA.publicJwk);
 });
