@@ -260,7 +260,11 @@ describe('the dpop mode of a route', () => {
       /GET \/a has the access \{"dpop":"required"\}/,
     ],
     ['authenticated: false', { 'GET /a': { authenticated: false } }, /GET \/a has the access/],
-    ['allOf: true', { 'GET /a': { allOf: true } }, /GET \/a needs a non-empty list of scopes in allOf/],
+    [
+      'allOf: true',
+      { 'GET /a': { allOf: true } },
+      /GET \/a needs a non-empty list of scopes in allOf/,
+    ],
     [
       'authenticated beside a scope list',
       { 'GET /a': { authenticated: true, allOf: ['X'] } },
