@@ -1,15 +1,15 @@
 /**
- * What both authorizers set up at a cold start: the configuration (checked loudly), the policies of
- * the route table, the verifier, and the JWKS prefetch.
+ * The REQUEST (DPoP) authorizer's cold start: the configuration (checked loudly), the policies of
+ * its route table, the verifier, and the JWKS prefetch. index.ts does the same inline: calling this
+ * costs its bundle about 145 bytes, more than the 50 KB budget has left (BENCHMARKS.md).
  */
-import { type AuthorizerConfig, loadConfig } from './config';
+import { loadConfig } from './config';
 import { debugEnabled, logger } from './logger';
 import { createPolicies } from './policy';
-import { table } from './routes-compiled';
+import type { ProtectedRoutes } from './route-table';
 import { createVerifier, type TokenVerifier } from './verifier';
 
 export interface Pipeline {
-  config: AuthorizerConfig;
   policies: ReturnType<typeof createPolicies>;
   verifier: TokenVerifier;
   /** Undefined once the JWKS prefetch has settled; until then, the prefetch to wait for. */
@@ -18,19 +18,21 @@ export interface Pipeline {
   logAllows: boolean;
 }
 
-/** `load` runs first: a bad configuration fails the cold start, with its line in the log. */
-export function startPipeline<T>(load: () => T = () => undefined as T): Pipeline & { extra: T } {
-  // Cold start: a bad configuration or route table fails here, loudly, before any request is answered.
-  const config = (() => {
-    try {
-      return { config: loadConfig(), extra: load() };
-    } catch (error) {
-      logger().error('authorizer misconfigured', { error });
-      throw error;
-    }
-  })();
-  const policies = createPolicies(table);
-  const verifier = createVerifier(config.config, {
+/** Runs `load` at a cold start: a bad configuration fails it, with its line in the log. */
+export function loudly<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    logger().error('authorizer misconfigured', { error });
+    throw error;
+  }
+}
+
+/** For the routes of `table` (each authorizer compiles its own). */
+export function startPipeline(table: ProtectedRoutes): Pipeline {
+  // Cold start: a bad configuration fails here, loudly, before any request is answered.
+  const config = loudly(loadConfig);
+  const verifier = createVerifier(config, {
     onStaleJwksRefreshFailed: (error, jwksUri) =>
       logger().warn('JWKS refresh failed; still using the cached keys', { jwksUri, error }),
   });
@@ -44,7 +46,7 @@ export function startPipeline<T>(load: () => T = () => undefined as T): Pipeline
     .catch((error: unknown) => {
       logger().error('JWKS prefetch failed', {
         reason: 'jwks_unavailable',
-        issuers: config.config.issuers,
+        issuers: config.issuers,
         error,
       });
     })
@@ -53,15 +55,11 @@ export function startPipeline<T>(load: () => T = () => undefined as T): Pipeline
       // Stryker disable next-line BooleanLiteral: as above, the flag only skips an await
       prefetched = true;
     });
-  // Allow decisions are the bulk of the traffic: logged at DEBUG. Refusals at INFO, errors at ERROR.
-  const logAllows = debugEnabled();
-
   return {
-    config: config.config,
-    extra: config.extra,
-    policies,
+    policies: createPolicies(table),
     verifier,
     prefetching: () => (prefetched ? undefined : prefetch),
-    logAllows,
+    // Allow decisions are the bulk of the traffic: logged at DEBUG. Refusals at INFO, errors at ERROR.
+    logAllows: debugEnabled(),
   };
 }

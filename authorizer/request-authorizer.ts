@@ -10,14 +10,13 @@ import { type DpopConfig, isLoopbackHost, loadDpopConfig } from './config';
 import { type Decision, decide } from './decision';
 import { logDecision, type Target, targetsIn } from './decision-log';
 import { DpopProofError, verifyProof } from './dpop';
-import { startPipeline } from './pipeline';
+import { loudly, startPipeline } from './pipeline';
 import { table } from './routes-compiled';
 import { DynamoReplayStore, type ReplayStore } from './replay-store';
 import { boundKey, refuseBoundBearer } from './token-binding';
 
-const pipeline = startPipeline(loadDpopConfig);
-const { policies, verifier, prefetching, logAllows } = pipeline;
-const dpop: DpopConfig = pipeline.extra;
+const { policies, verifier, prefetching, logAllows } = startPipeline(table);
+const dpop: DpopConfig = loudly(loadDpopConfig);
 const targetOf = targetsIn(table);
 let store: ReplayStore = new DynamoReplayStore(dpop.replayTable);
 
