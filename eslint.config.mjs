@@ -11,6 +11,7 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: globals.node },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  { files: ['**/*.mjs'], languageOptions: { globals: globals.node } },
   {
     // Tests load fresh module copies (a Lambda cold start) with jest.isolateModules + require.
     files: ['test/**/*.ts'],

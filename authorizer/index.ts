@@ -1,56 +1,21 @@
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import { loadConfig } from './config';
 import { decide } from './decision';
 import { logDecision, targetsIn } from './decision-log';
-import { debugEnabled, logger } from './logger';
-import { createPolicies } from './policy';
+import { startPipeline } from './pipeline';
 import { bearerTable as table } from './routes-compiled';
 import { refuseBoundBearer } from './token-binding';
-import { createVerifier } from './verifier';
 
 // Cold start: a bad configuration or route table fails here, loudly, before any request is answered.
-const config = (() => {
-  try {
-    return loadConfig();
-  } catch (error) {
-    logger().error('authorizer misconfigured', { error });
-    throw error;
-  }
-})();
-const policies = createPolicies(table);
+const { policies, verifier, prefetching, logAllows } = startPipeline(table);
 const targetOf = targetsIn(table);
-const verifier = createVerifier(config, {
-  onStaleJwksRefreshFailed: (error, jwksUri) =>
-    logger().warn('JWKS refresh failed; still using the cached keys', { jwksUri, error }),
-});
-// Prefetch the JWKS so the first request verifies from memory; a failure is retried on demand.
-// Issued on the next turn of the event loop: still during Lambda's init (the runtime is waiting
-// for the first event), but the socket set-up does not hold up loading this module.
-// Stryker disable next-line BooleanLiteral: the flag only skips an await once the prefetch has settled; a request that comes first shares its fetch
-let prefetched = false;
-const prefetch = new Promise<void>((resolve) => setImmediate(resolve))
-  .then(() => verifier.hydrate())
-  .catch((error: unknown) => {
-    logger().error('JWKS prefetch failed', {
-      reason: 'jwks_unavailable',
-      issuers: config.issuers,
-      error,
-    });
-  })
-  // Stryker disable next-line BlockStatement: as above: awaiting a settled prefetch changes no answer
-  .finally(() => {
-    // Stryker disable next-line BooleanLiteral: as above, the flag only skips an await
-    prefetched = true;
-  });
-// Allow decisions are the bulk of the traffic: logged at DEBUG. Refusals at INFO, errors at ERROR.
-const logAllows = debugEnabled();
 
 export async function handler(
   event: APIGatewayTokenAuthorizerEvent,
 ): Promise<APIGatewayAuthorizerResult> {
   const started = performance.now();
-  // Stryker disable next-line ConditionalExpression,BooleanLiteral: as above, the flag only skips an await
-  if (!prefetched) await prefetch;
+  const prefetch = prefetching();
+  // Stryker disable next-line ConditionalExpression: the flag only skips an await once the prefetch has settled; a request that comes first shares its fetch
+  if (prefetch) await prefetch;
   const target = targetOf(event.methodArn);
   let decision = decide(event.authorizationToken, verifier, target.route);
   if (decision instanceof Promise) decision = await decision;

@@ -1,7 +1,6 @@
 /**
- * The REQUEST (DPoP) authorizer's cold start: the configuration (checked loudly), the policies of
- * its route table, the verifier, and the JWKS prefetch. index.ts does the same inline: calling this
- * costs its bundle about 145 bytes, more than the 50 KB budget has left (BENCHMARKS.md).
+ * An authorizer's cold start, shared by both (index.ts, request-authorizer.ts): the configuration
+ * (checked loudly), the policies of its route table, the verifier, and the JWKS prefetch.
  */
 import { loadConfig } from './config';
 import { debugEnabled, logger } from './logger';

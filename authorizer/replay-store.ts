@@ -3,11 +3,15 @@
  * a conditional write to a DynamoDB table whose items expire (a TTL attribute), after every other
  * check passed. A claim that finds the `jti` already there, and not yet expired, is a replay.
  */
-import {
-  ConditionalCheckFailedException,
-  DynamoDBClient,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+type Sdk = typeof import('./dynamodb');
+
+/** The SDK, loaded on first use: in the deployed bundle, a file of its own (./dynamodb). */
+function sdk(): Sdk {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./dynamodb') as Sdk;
+}
 
 export interface ReplayStore {
   /**
@@ -24,12 +28,22 @@ export const REPLAY_TTL_ATTRIBUTE = 'expiresAt';
 export class DynamoReplayStore implements ReplayStore {
   constructor(
     private readonly table: string,
-    private readonly client: DynamoDBClient = new DynamoDBClient({}),
+    private client?: DynamoDBClient,
   ) {}
 
+  /**
+   * Loads the SDK and builds the client, if not done yet. The DPoP authorizer calls it at a cold
+   * start once its JWKS prefetch is on the network; the first claim calls it anyway.
+   */
+  warm(): DynamoDBClient {
+    this.client ??= new (sdk().DynamoDBClient)({});
+    return this.client;
+  }
+
   async claim(id: string, expiresAt: number, now: number): Promise<boolean> {
+    const { ConditionalCheckFailedException, PutItemCommand } = sdk();
     try {
-      await this.client.send(
+      await this.warm().send(
         new PutItemCommand({
           TableName: this.table,
           Item: {

@@ -10,6 +10,7 @@ import { type DpopConfig, isLoopbackHost, loadDpopConfig } from './config';
 import { type Decision, decide } from './decision';
 import { logDecision, type Target, targetsIn } from './decision-log';
 import { DpopProofError, verifyProof } from './dpop';
+import { logger } from './logger';
 import { loudly, startPipeline } from './pipeline';
 import { table } from './routes-compiled';
 import { DynamoReplayStore, type ReplayStore } from './replay-store';
@@ -18,7 +19,18 @@ import { boundKey, refuseBoundBearer } from './token-binding';
 const { policies, verifier, prefetching, logAllows } = startPipeline(table);
 const dpop: DpopConfig = loudly(loadDpopConfig);
 const targetOf = targetsIn(table);
-let store: ReplayStore = new DynamoReplayStore(dpop.replayTable);
+const dynamo = new DynamoReplayStore(dpop.replayTable);
+let store: ReplayStore = dynamo;
+// The AWS SDK loads on the turn after the JWKS prefetch is issued (startPipeline), so it loads while
+// the prefetch waits for the network rather than while this module loads. If it cannot load, the
+// first claim fails the same way, and that request gets 500: never an Allow.
+setImmediate(() => {
+  try {
+    dynamo.warm();
+  } catch (error) {
+    logger().error('replay store unavailable', { reason: 'replay_store_unavailable', error });
+  }
+});
 
 /** For tests: another store with the same contract (MemoryReplayStore). */
 export function useReplayStore(replacement: ReplayStore): void {

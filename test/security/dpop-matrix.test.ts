@@ -182,6 +182,35 @@ describe('replays', () => {
       reason: 'replay_store_unavailable',
     });
   });
+
+  it('the AWS SDK cannot be loaded (its file missing from the package): the cold start survives and says so, then 500, never an Allow', async () => {
+    const SDK = '../../authorizer/dynamodb';
+    try {
+      handler = coldStartRequest({ OKTA_ISSUER: jwks.issuer }, undefined, ROUTES, () =>
+        jest.doMock(SDK, () => {
+          throw new Error("Cannot find module './request-authorizer.dynamodb.js'");
+        }),
+      );
+      // The SDK loads on the turn after the JWKS prefetch is issued.
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(logs.lines()).toContainEqual(
+        expect.objectContaining({
+          level: 'ERROR',
+          message: 'replay store unavailable',
+          reason: 'replay_store_unavailable',
+        }),
+      );
+      const { result } = await dpopCall(client);
+      expect(result).toEqual({ status: 500 });
+      expect(logs.decisions().at(-1)).toMatchObject({
+        outcome: 'error',
+        reason: 'replay_store_unavailable',
+      });
+    } finally {
+      jest.dontMock(SDK);
+    }
+  });
 });
 
 describe('a proof that is wrong in one way: 401', () => {

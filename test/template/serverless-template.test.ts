@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
+import JSZip from 'jszip';
 import { compileRouteTable } from '../../authorizer/route-table';
 import { DEPLOYED } from '../../local/node-version.cjs';
 import { routes } from '../../routes';
@@ -48,6 +49,7 @@ it('builds for the Node.js that Lambda runs, the one CI tests on', () => {
 
 describe('with one allowed origin', () => {
   let resources: Resources;
+  let packagedDir: string;
   const ofType = (type: string) =>
     Object.values(resources)
       .filter((r) => r.Type === type)
@@ -63,7 +65,27 @@ describe('with one allowed origin', () => {
     });
     expect(result.output).toContain('Service packaged');
     resources = result.resources;
+    packagedDir = result.dir;
   }, 120_000);
+
+  it('packages each authorizer with the files it loads later (Powertools, the AWS SDK) and no handler with them', async () => {
+    const files = async (fn: string) =>
+      Object.keys((await JSZip.loadAsync(readFileSync(join(packagedDir, `${fn}.zip`)))).files)
+        .filter((name) => !name.endsWith('/'))
+        .sort();
+    expect(await files('authorizer')).toEqual([
+      'authorizer/index.js',
+      'authorizer/index.powertools.js',
+    ]);
+    expect(await files('dpopAuthorizer')).toEqual([
+      'authorizer/request-authorizer.dynamodb.js',
+      'authorizer/request-authorizer.js',
+      'authorizer/request-authorizer.powertools.js',
+    ]);
+    for (const handler of ['hello', 'messages', 'postMessage', 'whoami']) {
+      expect((await files(handler)).filter((name) => !name.startsWith('handlers/'))).toEqual([]);
+    }
+  });
 
   it('has a TOKEN authorizer on the Authorization header with the configured TTL, and a REQUEST one for DPoP with TTL 0 and no identity source', () => {
     expect(ofType('AWS::ApiGateway::Authorizer')).toEqual([

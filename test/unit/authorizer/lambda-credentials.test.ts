@@ -21,9 +21,11 @@ const esbuildSettings = (
   }
 ).custom.esbuild;
 
+// The DPoP authorizer's AWS SDK is the file plugins/esbuild.cjs builds from authorizer/dynamodb.ts
+// beside its bundle, with the bundle's options and plugins (test/plugins/esbuild.test.ts).
 it('the deployed DPoP authorizer bundles the environment provider and none of the default chain', async () => {
   const result = await build({
-    entryPoints: [join(ROOT, 'authorizer/request-authorizer.ts')],
+    entryPoints: [join(ROOT, 'authorizer/dynamodb.ts')],
     bundle: true,
     write: false,
     platform: 'node',
@@ -32,7 +34,7 @@ it('the deployed DPoP authorizer bundles the environment provider and none of th
     logLevel: 'silent',
     mainFields: esbuildSettings.mainFields,
     external: esbuildSettings.exclude,
-    outfile: 'request-authorizer.js',
+    outfile: 'request-authorizer.dynamodb.js',
     plugins: [lambdaCredentials()],
   });
   const inputs = Object.keys(result.metafile.inputs);
