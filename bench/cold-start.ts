@@ -101,7 +101,7 @@ export async function bundles(env: NodeJS.ProcessEnv, loadRuns = 15): Promise<Bu
       name,
       file,
       minifiedBytes: statSync(file).size,
-      separateBytes: separateBytes(file),
+      separateBytes: sum(filesBeside(file)),
       zipBytes: statSync(join(packaged, `${name}.zip`)).size,
       loadMedianMs: samples[Math.floor(samples.length / 2)] as number,
       loadSamplesMs: samples,
@@ -111,13 +111,21 @@ export async function bundles(env: NodeJS.ProcessEnv, loadRuns = 15): Promise<Bu
   return result;
 }
 
-/** The files plugins/esbuild.cjs puts beside a bundle (`index.powertools.js`), loaded on first use. */
-export function separateBytes(file: string): number {
-  const prefix = `${basename(file, '.js')}.`;
-  return readdirSync(dirname(file))
-    .filter((name) => name.startsWith(prefix) && name.endsWith('.js'))
-    .reduce((sum, name) => sum + statSync(join(dirname(file), name)).size, 0);
+/**
+ * The files plugins/esbuild.cjs puts beside a bundle and the bundle loads later, by what they hold:
+ * `{ powertools: bytes, dynamodb: bytes }` for `request-authorizer.powertools.js` and so on.
+ */
+export function filesBeside(file: string): Record<string, number> {
+  const name = basename(file, '.js');
+  const files: Record<string, number> = {};
+  for (const entry of readdirSync(dirname(file))) {
+    const part = new RegExp(`^${name}\\.(\\w+)\\.js$`).exec(entry)?.[1];
+    if (part) files[part] = statSync(join(dirname(file), entry)).size;
+  }
+  return files;
 }
+
+const sum = (files: Record<string, number>) => Object.values(files).reduce((a, b) => a + b, 0);
 
 /**
  * Node.js's own modules that any verifier of Okta tokens loads at a cold start (node:crypto for the
@@ -202,7 +210,13 @@ function output(child: ReturnType<typeof spawn>): Promise<string> {
 export async function dpopAuthorizerBundle(
   env: NodeJS.ProcessEnv,
   { runtimeSdk = false, loadRuns = 15 } = {},
-): Promise<{ file: string; minifiedBytes: number; separateBytes: number; loadMedianMs: number }> {
+): Promise<{
+  file: string;
+  minifiedBytes: number;
+  beside: Record<string, number>;
+  loadMedianMs: number;
+  initMedianMs: number;
+}> {
   // Inside node_modules: an external SDK resolves from there, as from the runtime's on Lambda.
   const cache = join(ROOT, 'node_modules', '.cache');
   mkdirSync(cache, { recursive: true });
@@ -216,14 +230,19 @@ export async function dpopAuthorizerBundle(
     ...(runtimeSdk ? { external: ['@aws-sdk/*'], mainFields: ['main', 'module'] } : {}),
   });
   const samples: number[] = [];
+  const inits: number[] = [];
   for (let i = 0; i < loadRuns; i += 1) {
-    samples.push((await loadTime(file, env))[0]);
+    const [load, init] = await loadTime(file, env);
+    samples.push(load);
+    inits.push(init);
   }
   samples.sort((a, b) => a - b);
+  inits.sort((a, b) => a - b);
   return {
     file,
     minifiedBytes: statSync(file).size,
-    separateBytes: separateBytes(file),
+    beside: filesBeside(file),
     loadMedianMs: samples[Math.floor(samples.length / 2)] as number,
+    initMedianMs: inits[Math.floor(inits.length / 2)] as number,
   };
 }
