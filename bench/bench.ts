@@ -397,8 +397,8 @@ Bundles built as serverless-esbuild builds them for \`serverless package\` (opti
 zip sizes from \`serverless package\`. Each load is a fresh Node.js process that does what the Lambda
 Node.js runtime does (bench/cold-load.mjs): it has node:http, node:fs and node:path loaded, then
 \`import()\`s the bundle. Median of ${authorizer.loadSamplesMs.length}; init adds what the module schedules for the next turn of the
-event loop: the authorizer issues its JWKS prefetch there, still within Lambda's init (the runtime
-asks for the first event on a later turn) but not inside module evaluation.
+event loop: the authorizer issues its JWKS prefetch there (and the DPoP authorizer then loads its
+AWS SDK, below), work of the cold start done after module evaluation.
 
 | Lambda | minified | loaded on first use | zip | load (median) | init, prefetch issued (median) |
 | --- | ---: | ---: | ---: | ---: | ---: |

@@ -8,9 +8,10 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
 const require = createRequire(import.meta.url);
-// What the runtime interface client (aws/aws-lambda-nodejs-runtime-interface-client) has loaded
-// before it imports the handler: node:http for the Runtime API (src/client/rapid-client.ts),
-// node:fs and node:path to find the handler (src/function/).
+// What the runtime interface client has loaded before it imports the handler, in its version 4,
+// the one for Node.js 24 (aws/aws-lambda-nodejs-runtime-interface-client, RELEASE.CHANGELOG.md):
+// node:http for the Runtime API (src/client/rapid-client.ts), node:fs and node:path to find the
+// handler (src/function/).
 for (const name of ['node:http', 'node:fs', 'node:path']) require(name);
 
 const target = process.argv[2];
@@ -18,7 +19,8 @@ const started = performance.now();
 if (target === '--node-modules') {
   for (const name of ['node:crypto', 'node:https']) require(name);
 } else {
-  // As the runtime does (src/function/dynamic-imports.ts): import(), a CommonJS bundle included.
+  // As that runtime does (src/function/module-loader.ts, dynamic-imports.ts): import(), a CommonJS
+  // bundle included. Its version 3 require()d .js files; import() costs a few ms more.
   await import(pathToFileURL(target).href);
 }
 const load = performance.now() - started;
