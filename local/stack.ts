@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { type Gateway, startGateway } from './gateway';
 import type { GatewayDescription } from './gateway-description';
 import { issuerOptionsFromEnv, type LocalIssuer, startLocalIssuer } from './issuer';
-import { freePort } from './ports';
+import { freePorts } from './ports';
 import { LOCAL_AWS_CREDENTIALS, startReplayTable } from './replay-table';
 
 export interface StackOptions {
@@ -23,6 +23,8 @@ export interface StackOptions {
   removeOnKill?: string[];
   /** Where serverless offline's output goes, line by line. */
   output?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** How serverless offline's two internal ports are picked (free ones; a test may hand others). */
+  pickPorts?: (count: number) => Promise<number[]>;
 }
 
 export interface Stack {
@@ -54,10 +56,81 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         });
   // DPoP proofs are claimed in a real DynamoDB API, as on AWS.
   const replay = await startReplayTable();
-  const [offlinePort, lambdaPort] = [await freePort(), await freePort()];
   const work = mkdtempSync(join(tmpdir(), 'okta-api-gateway-'));
   const descriptionFile = join(work, 'gateway.json');
-  const offline = spawn(
+  const stopAround = async (offline?: Offline) => {
+    await offline?.stop();
+    await issuer?.close();
+    await replay.close();
+    rmSync(work, { recursive: true, force: true });
+  };
+
+  let offline: Offline | undefined;
+  let gateway: Gateway | undefined;
+  try {
+    // Serverless offline's two internal ports are picked free, then handed over: another program
+    // (or a stack starting at the same moment) may take one in between. Then it starts again on
+    // other ports, at most three times.
+    for (let attempt = 1; ; attempt += 1) {
+      const ports = await (options.pickPorts ?? freePorts)(2);
+      offline = startOffline(options, issuer, replay, descriptionFile, ports);
+      const started = await offline.started;
+      if ('url' in started) {
+        gateway = await startGateway({
+          port: options.apiPort,
+          description: JSON.parse(readFileSync(descriptionFile, 'utf8')) as GatewayDescription,
+          offlineUrl: started.url,
+          lambdaUrl: `http://127.0.0.1:${offline.lambdaPort}`,
+        });
+        break;
+      }
+      await offline.stop();
+      if (!started.portTaken || attempt === 3) {
+        throw new Error(`serverless offline exited (code ${started.code}) before it was ready`);
+      }
+      options.output?.(
+        `port ${started.portTaken}, picked free for serverless offline, was taken while it started; starting it on other ports.`,
+        'stderr',
+      );
+    }
+  } catch (error) {
+    await stopAround(offline);
+    throw error;
+  }
+  const running = offline;
+  const stop = async () => {
+    await gateway?.close();
+    await stopAround(running);
+  };
+  return {
+    apiUrl: gateway.url,
+    issuer,
+    gateway,
+    offline: running.child,
+    exited: running.exited,
+    stop,
+  };
+}
+
+interface Offline {
+  child: ChildProcess;
+  lambdaPort: number;
+  exited: Promise<number>;
+  /** Its URL once ready; or its exit code, and the port it could not take if that was why. */
+  started: Promise<{ url: string } | { code: number; portTaken?: number }>;
+  stop(): Promise<void>;
+}
+
+/** Serverless offline on `offlinePort` (behind the gateway) and `lambdaPort` (invocations). */
+function startOffline(
+  options: StackOptions,
+  issuer: LocalIssuer | undefined,
+  replay: { endpoint: string; table: string },
+  descriptionFile: string,
+  [offlinePort, lambdaPort]: number[],
+): Offline {
+  const { env } = options;
+  const child = spawn(
     process.execPath,
     [
       // Stops offline when this process is gone, however it went (the pipe on fd 3 closes).
@@ -91,54 +164,37 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       detached: true,
     },
   );
-  const exited = new Promise<number>((resolve) =>
-    offline.once('exit', (code) => resolve(code ?? 1)),
-  );
-  let gateway: Gateway | undefined;
-  const stop = async () => {
-    await gateway?.close();
-    if (offline.exitCode === null && offline.signalCode === null && offline.pid) {
-      try {
-        process.kill(-offline.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-      await exited;
-    }
-    await issuer?.close();
-    await replay.close();
-    rmSync(work, { recursive: true, force: true });
-  };
-
-  const ready = new Promise<string>((resolve) => {
+  const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+  let portTaken: number | undefined;
+  const ready = new Promise<{ url: string }>((resolve) => {
     for (const name of ['stdout', 'stderr'] as const) {
-      createInterface({ input: offline[name] as NodeJS.ReadableStream }).on('line', (line) => {
+      createInterface({ input: child[name] as NodeJS.ReadableStream }).on('line', (line) => {
         // Offline's own banner names its internal port; the API is the gateway's, which does not
         // serve offline's Lambda invoke routes.
         if (!line.includes('/2015-03-31/functions/')) {
           options.output?.(line.replaceAll(`:${offlinePort}`, `:${options.apiPort}`), name);
         }
+        const taken = /EADDRINUSE[^\n]*?:(\d+)/.exec(line)?.[1];
+        if (taken && [offlinePort, lambdaPort].includes(Number(taken))) portTaken = Number(taken);
         const match = READY_LINE.exec(line);
-        if (match?.[1]) resolve(match[1].replace(/\/$/, ''));
+        if (match?.[1]) resolve({ url: match[1].replace(/\/$/, '') });
       });
     }
   });
-  try {
-    const offlineUrl = await Promise.race([
-      ready,
-      exited.then((code) =>
-        Promise.reject(new Error(`serverless offline exited (code ${code}) before it was ready`)),
-      ),
-    ]);
-    gateway = await startGateway({
-      port: options.apiPort,
-      description: JSON.parse(readFileSync(descriptionFile, 'utf8')) as GatewayDescription,
-      offlineUrl,
-      lambdaUrl: `http://127.0.0.1:${lambdaPort}`,
-    });
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { apiUrl: gateway.url, issuer, gateway, offline, exited, stop };
+  return {
+    child,
+    lambdaPort: lambdaPort as number,
+    exited,
+    started: Promise.race([ready, exited.then((code) => ({ code, portTaken }))]),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null && child.pid) {
+        try {
+          process.kill(-child.pid, 'SIGTERM');
+        } catch {
+          // already gone
+        }
+        await exited;
+      }
+    },
+  };
 }

@@ -3,6 +3,7 @@ import { DEPLOYED, LOWEST, unsupportedNode } from '../../../local/node-version.c
 import {
   DEFAULT_PORTS,
   freePort,
+  freePorts,
   nextFreePort,
   portInUseMessage,
   settingOf,
@@ -107,5 +108,23 @@ describe('the supported Node.js', () => {
     expect(unsupportedNode('npm start', '21.99.0')).toMatch(/^npm start: Node.js 22 or later/);
     expect(unsupportedNode('npm test', '22.0.0')).toBeUndefined();
     expect(unsupportedNode('npm test', '24.22.3')).toBeUndefined();
+  });
+});
+
+describe('freePorts', () => {
+  it('gives different ports, each free to listen on', async () => {
+    const ports = await freePorts(3);
+    expect(new Set(ports).size).toBe(3);
+    const servers = await Promise.all(
+      ports.map(
+        (port) =>
+          new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+            const server = createServer();
+            server.once('error', reject);
+            server.listen(port, '127.0.0.1', () => resolve(server));
+          }),
+      ),
+    );
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
   });
 });

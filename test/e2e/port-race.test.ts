@@ -1,0 +1,27 @@
+import { freePort } from '../../local/ports';
+import { isolatedEnv, type Running, startTsx } from '../fixtures/processes';
+
+// `npm start` hands serverless offline two ports it picked free. Another program, or a stack
+// starting at the same moment, may take one before offline listens: offline then starts again on
+// other ports instead of failing the stack (test/fixtures/port-race-stack.ts spoils the first pick).
+let stack: Running | undefined;
+afterAll(() => stack?.stop());
+
+it('a port taken between the pick and the listen: offline starts again on others, and says so', async () => {
+  stack = await startTsx(
+    'test/fixtures/port-race-stack.ts',
+    // An Okta org rather than the local issuer: the public route asked here never reaches it.
+    isolatedEnv({
+      API_PORT: String(await freePort()),
+      OKTA_ISSUER: 'https://dev-123456.okta.com/oauth2/default',
+    }),
+    /ready \S+ after \d+ picks/,
+    120_000,
+  );
+  const [, busy, url, picks] = /busy (\d+); ready (\S+) after (\d+) picks/.exec(stack.output())!;
+  expect(picks).toBe('2');
+  expect(stack.output()).toContain(
+    `port ${busy}, picked free for serverless offline, was taken while it started; starting it on other ports.`,
+  );
+  expect((await fetch(`${url}/api/hello`)).status).toBe(200);
+}, 150_000);
