@@ -1,11 +1,17 @@
 import { freePort } from '../../local/ports';
 import { isolatedEnv, type Running, startTsx } from '../fixtures/processes';
+import { ProjectCopy } from '../fixtures/project-copy';
 
 // `npm start` hands serverless offline two ports it picked free. Another program, or a stack
 // starting at the same moment, may take one before offline listens: offline then starts again on
 // other ports instead of failing the stack (test/fixtures/port-race-stack.ts spoils the first pick).
+// In a copy of the project: serverless offline builds into the folder it runs in.
+const folder = new ProjectCopy();
 let stack: Running | undefined;
-afterAll(() => stack?.stop());
+afterAll(async () => {
+  await stack?.stop();
+  folder.remove();
+});
 
 it('a port taken between the pick and the listen: offline starts again on others, and says so', async () => {
   stack = await startTsx(
@@ -17,6 +23,7 @@ it('a port taken between the pick and the listen: offline starts again on others
     }),
     /ready \S+ after \d+ picks/,
     120_000,
+    folder.dir,
   );
   const [, busy, url, picks] = /busy (\d+); ready (\S+) after (\d+) picks/.exec(stack.output())!;
   expect(picks).toBe('2');
