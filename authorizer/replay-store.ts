@@ -7,10 +7,16 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 type Sdk = typeof import('./dynamodb');
 
-/** The SDK, loaded on first use: in the deployed bundle, a file of its own (./dynamodb). */
+let loaded: Sdk | undefined;
+
+/**
+ * The SDK, loaded on first use and kept: in the deployed bundle, a file of its own (./dynamodb).
+ * A load that fails is tried again at the next claim, which fails closed meanwhile.
+ */
 function sdk(): Sdk {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('./dynamodb') as Sdk;
+  loaded ??= require('./dynamodb') as Sdk;
+  return loaded;
 }
 
 export interface ReplayStore {
