@@ -1,6 +1,6 @@
 // An unsupported Node.js stops `npm test` here, with the line `npm start` prints, before any
 // suite starts a process.
-require('./local/node-version.cjs').requireSupportedNode('npm test');
+require('./settings/node-version.cjs').requireSupportedNode('npm test');
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -15,8 +15,8 @@
  * with a proof only); the last two go through the REQUEST authorizer, on every request. For every
  * protected route at once: `export const routes = withDpop('allowed', { ... })`.
  */
-import type { RouteTableInput } from './authorizer/route-table';
-import type { CallersInput } from './okta/callers';
+import type { RouteTableInput } from './route-table/compile';
+import type { CallersInput } from './route-table/callers';
 
 export const routes = {
   // The guide's other mode, "require authorization for all endpoints": make this 'authenticated'.

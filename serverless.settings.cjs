@@ -13,7 +13,7 @@ function gatewayResponseOrigin(origins) {
 module.exports = () => {
   let settings;
   try {
-    settings = tsx.require('./settings.ts', __filename).resolveSettings(process.env);
+    settings = tsx.require('./settings/index.ts', __filename).resolveSettings(process.env);
   } catch (error) {
     // Serverless would wrap this in four layers of "Cannot resolve ...": say it once, and stop.
     process.stderr.write(`Configuration error: ${error.message}\n`);

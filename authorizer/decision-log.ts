@@ -3,8 +3,12 @@ import type { Decision } from './decision';
 import { logger } from './logger';
 import { memo } from './memo';
 import { type MethodArn, parseMethodArn } from './policy';
-import { pathSegments, routeOf } from './route-patterns';
-import type { ProtectedRoute, ProtectedRoutes } from './route-table';
+import {
+  pathSegments,
+  type ProtectedRoute,
+  type ProtectedRoutes,
+  routeOf,
+} from '../route-table/compiled';
 
 export interface Target extends MethodArn {
   route: ProtectedRoute | undefined;

@@ -14,8 +14,7 @@ import {
   ParameterValidationError,
   WaitPeriodNotYetEndedJwkError,
 } from 'aws-jwt-verify/error';
-import { missingScopes, satisfies } from './access';
-import type { ProtectedRoute } from './route-table';
+import { missingScopes, type ProtectedRoute, satisfies } from '../route-table/compiled';
 import {
   type AccessTokenClaims,
   InvalidClaimsError,

@@ -5,7 +5,7 @@
 import { loadConfig } from './config';
 import { debugEnabled, logger } from './logger';
 import { createPolicies } from './policy';
-import type { ProtectedRoutes } from './route-table';
+import type { ProtectedRoutes } from '../route-table/compiled';
 import { createVerifier, type TokenVerifier } from './verifier';
 
 export interface Pipeline {

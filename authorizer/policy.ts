@@ -1,7 +1,6 @@
 import type { APIGatewayAuthorizerResult, PolicyDocument } from 'aws-lambda';
-import { satisfies } from './access';
+import { type ProtectedRoute, type ProtectedRoutes, satisfies } from '../route-table/compiled';
 import { memo } from './memo';
-import type { ProtectedRoute, ProtectedRoutes } from './route-table';
 import type { AccessTokenClaims } from './verifier';
 
 /**

@@ -6,7 +6,8 @@
  * then its `jti` is claimed in the replay table shared by every container.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { type DpopConfig, isLoopbackHost, loadDpopConfig } from './config';
+import { type DpopConfig, loadDpopConfig } from '../settings/dpop';
+import { isLoopbackHost } from '../settings/okta';
 import { type Decision, decide } from './decision';
 import { logDecision, type Target, targetsIn } from './decision-log';
 import { DpopProofError, verifyProof } from './dpop';

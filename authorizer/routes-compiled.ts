@@ -5,7 +5,8 @@
  * refused a bad table).
  */
 import { routes } from '../routes';
-import { bearerRoutes, compileRouteTable, type ProtectedRoutes } from './route-table';
+import { bearerRoutes, compileRouteTable } from '../route-table/compile';
+import type { ProtectedRoutes } from '../route-table/compiled';
 
 /** Every protected route: the DPoP (REQUEST) authorizer's. */
 export const table: ProtectedRoutes = compileRouteTable(routes);

@@ -9,7 +9,8 @@ import {
 } from 'aws-jwt-verify/error';
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
-import type { AuthorizerConfig, TrustedIssuer } from './config';
+import type { TrustedIssuer } from '../settings/okta';
+import type { AuthorizerConfig } from './config';
 import { ResilientJwksCache } from './jwks-cache';
 import { JwksFetcher } from './jwks-fetcher';
 import { VerifiedTokenCache } from './token-cache';

@@ -20,7 +20,7 @@ import { startJwksServer } from '../testkit/jwks-server';
 import { ROOT } from '../testkit/paths';
 import { oktaClaims, rsaKey, sign } from '../testkit/tokens';
 import { createPolicies } from '../authorizer/policy';
-import { compileRouteTable, type RouteTableInput } from '../authorizer/route-table';
+import { compileRouteTable, type RouteTableInput } from '../route-table/compile';
 import { routes as shippedRoutes } from '../routes';
 import { FIFTY_ROUTES_ALL_SCOPES, fiftyRoutes } from '../testkit/route-tables';
 import { barChart } from './chart';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import yaml from 'js-yaml';
-import type { RouteTableInput } from '../authorizer/route-table';
+import type { RouteTableInput } from '../route-table/compile';
 import { ROOT } from '../testkit/paths';
 
 // The same esbuild plugins serverless-esbuild loads (serverless.yml: custom.esbuild.plugins).

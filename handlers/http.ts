@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { parseOrigins } from './cors-origins';
+import { parseOrigins } from '../settings/cors';
 
 const origins = parseOrigins();
 

@@ -1,7 +1,7 @@
 /** What `npm start` prints once the stack is up: the route table, the issuer, and commands to copy. */
-import { describeRequirement, satisfies } from '../authorizer/access';
-import type { Route, RouteTable } from '../authorizer/route-table';
-import type { Segment } from '../authorizer/route-patterns';
+import { describeRequirement, satisfies } from '../route-table/access';
+import type { Route, RouteTable } from '../route-table/compile';
+import type { Segment } from '../route-table/patterns';
 import type { LocalIssuer } from './issuer';
 import { DEFAULT_PORTS } from './ports';
 

@@ -18,7 +18,7 @@ import {
   pathSegments,
   routeOf,
   type RouteTemplate,
-} from '../authorizer/route-patterns';
+} from '../route-table/patterns';
 import type {
   AuthorizerDescription,
   CorsConfig,

@@ -2,7 +2,7 @@
  * Just the local issuer (`npm run issuer`), for tests and for pointing other tools at it.
  * Prints one JSON line with the issuer and its dev clients, then serves until SIGINT/SIGTERM.
  */
-import { loadDotenv } from './env';
+import { loadDotenv } from '../settings/env';
 import { issuerOptionsFromEnv, startLocalIssuer } from './issuer';
 import { portFromEnv } from './ports';
 import { removeStackState, writeStackState } from './stack-state';

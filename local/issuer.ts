@@ -6,8 +6,8 @@ import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-provider';
-import { compileRouteTable } from '../authorizer/route-table';
-import { compileCallers } from '../okta/callers';
+import { compileRouteTable } from '../route-table/compile';
+import { compileCallers } from '../route-table/callers';
 import { callers as declaredCallers, routes } from '../routes';
 import { type DevUsers, devUsers, grantedScopes } from './dev-users';
 import {

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type JWK, SignJWT } from 'jose';
 import { accessTokenHash } from '../authorizer/dpop';
-import { loadDotenv, requireSupportedNode } from './env';
+import { loadDotenv, requireSupportedNode } from '../settings/env';
 import { dpopFileOf } from './stack-state';
 import { pickStack, UsageError } from './token';
 

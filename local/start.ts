@@ -5,13 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { ConfigError } from '../authorizer/config';
-import { compileRouteTable } from '../authorizer/route-table';
-import { type ServerlessFunctions, wireRoutes } from '../plugins/route-wiring';
+import { ConfigError } from '../settings/errors';
+import { compileRouteTable } from '../route-table/compile';
+import { type ServerlessFunctions, wireRoutes } from '../route-table/wiring';
 import { routes } from '../routes';
-import { resolveSettings } from '../settings';
+import { resolveSettings } from '../settings/index';
 import { banner } from './banner';
-import { loadDotenv, requireSupportedNode } from './env';
+import { loadDotenv, requireSupportedNode } from '../settings/env';
 import { watchLaunchers } from './launcher-watch';
 import {
   nextFreePort,

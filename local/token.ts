@@ -7,11 +7,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as oidc from 'openid-client';
-import { isLoopbackHost, parseIssuer } from '../authorizer/config';
+import { isLoopbackHost, parseIssuer } from '../settings/okta';
 import { DEFAULT_TOKEN_SCOPE } from './banner';
 import { localScopes, TOKEN_COMMAND_REDIRECT_URI } from './issuer';
 import { SignInError, signInUser } from './user-sign-in';
-import { loadDotenv, requireSupportedNode } from './env';
+import { loadDotenv, requireSupportedNode } from '../settings/env';
 import { dpopFileOf, runningStacks, type StackState } from './stack-state';
 
 const USAGE = `Usage: npm run -s token -- [--scope "ReadOnly AccessAll"] [--private-key key.json]

@@ -4,7 +4,7 @@
  * a client reach a route the table does not mean it to (a rule granting `*`, a policy for
  * ALL_CLIENTS, a managed client granted more than declared); a `problem` would make calls fail.
  */
-import type { Callers } from './callers';
+import type { Callers } from '../route-table/callers';
 import type { OrgApi, OrgServer } from './org';
 
 export interface Finding {

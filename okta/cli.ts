@@ -8,9 +8,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import yaml from 'js-yaml';
-import { ConfigError, parseIssuers } from '../authorizer/config';
+import { ConfigError } from '../settings/errors';
+import { parseIssuers } from '../settings/okta';
 import { callers as declared, routes } from '../routes';
-import { browserOrigins, CallersError, compileCallers } from './callers';
+import { browserOrigins, CallersError, compileCallers } from '../route-table/callers';
 import { checkOrg } from './check';
 import { keysIn } from './keys';
 import {

@@ -6,7 +6,7 @@
  * service and stage prefix), never by a local state file; it never deletes anything, and never
  * changes what it did not create: those only show as notes.
  */
-import type { Callers } from './callers';
+import type { Callers } from '../route-table/callers';
 import type { AppKeys } from './keys';
 import type { Json, OrgApi, OrgApp, OrgPolicy, OrgRule, OrgServer } from './org';
 

@@ -15,7 +15,7 @@ const precompiledRoutes = (table) => ({
   setup(build) {
     build.onLoad({ filter: /[\\/]authorizer[\\/]routes-compiled\.ts$/ }, () => {
       const { compileRouteTable, bearerRoutes } = tsx.require(
-        join(ROOT, 'authorizer/route-table.ts'),
+        join(ROOT, 'route-table/compile.ts'),
         __filename,
       );
       const routes = table ?? tsx.require(join(ROOT, 'routes.ts'), __filename).routes;

@@ -14,8 +14,8 @@ class RouteAccessPlugin {
   apply() {
     const { service, serviceDir } = this.serverless;
     const load = (module) => tsx.require(join(serviceDir, module), __filename);
-    const { wireRoutes } = load('plugins/route-wiring.ts');
-    const { RouteTableError } = load('authorizer/route-table.ts');
+    const { wireRoutes } = load('route-table/wiring.ts');
+    const { RouteTableError } = load('route-table/compile.ts');
     try {
       wireRoutes(
         load('routes.ts').routes,

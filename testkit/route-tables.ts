@@ -1,4 +1,4 @@
-import type { RouteTableInput } from '../authorizer/route-table';
+import type { RouteTableInput } from '../route-table/compile';
 
 const RESOURCES = [
   'orders',

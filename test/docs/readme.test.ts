@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { satisfies } from '../../authorizer/access';
-import { compileRouteTable } from '../../authorizer/route-table';
+import { satisfies } from '../../route-table/access';
+import { compileRouteTable } from '../../route-table/compile';
 import { routes } from '../../routes';
 import { ROOT } from '../../testkit/paths';
 

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { unsupportedNode } from '../../local/node-version.cjs';
+import { unsupportedNode } from '../../settings/node-version.cjs';
 import { isolatedEnv, ROOT, run } from '../fixtures/processes';
 
 // `npm test` on a Node.js older than package.json's engines stops at once, with the one line

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { satisfies } from '../../authorizer/access';
-import { compileRouteTable, type Route, RouteTableError } from '../../authorizer/route-table';
-import { METHODS, routeOf } from '../../authorizer/route-patterns';
+import { satisfies } from '../../route-table/access';
+import { compileRouteTable, type Route, RouteTableError } from '../../route-table/compile';
+import { METHODS, routeOf } from '../../route-table/patterns';
 import { answer, bearer, coldStart, tokenEvent } from '../fixtures/authorizer';
 import { allows, methodArn } from '../fixtures/iam';
 import { type JwksServer, startJwksServer } from '../../testkit/jwks-server';

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import JSZip from 'jszip';
-import { compileRouteTable } from '../../authorizer/route-table';
-import { DEPLOYED } from '../../local/node-version.cjs';
+import { compileRouteTable } from '../../route-table/compile';
+import { DEPLOYED } from '../../settings/node-version.cjs';
 import { routes } from '../../routes';
 import { ACCOUNT, identityAllows, resolveIntrinsics } from '../fixtures/iam';
 import {

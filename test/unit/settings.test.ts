@@ -1,4 +1,4 @@
-import { resolveSettings } from '../../settings';
+import { resolveSettings } from '../../settings/index';
 
 // settings.ts: the environment as `serverless package` and `npm start` read it.
 const A = 'https://dev-1.okta.com/oauth2/default';

@@ -1,10 +1,8 @@
-import {
-  ConfigError,
-  isLoopbackHost,
-  loadConfig,
-  parseIssuer,
-  rejectRetiredSettings,
-} from '../../../authorizer/config';
+import { loadConfig } from '../../../authorizer/config';
+import { rejectRetiredSettings } from '../../../settings';
+import { loadDpopConfig } from '../../../settings/dpop';
+import { ConfigError } from '../../../settings/errors';
+import { isLoopbackHost, parseIssuer } from '../../../settings/okta';
 
 describe('loadConfig', () => {
   it("reads the issuer, derives Okta's JWKS path and applies the defaults", () => {
@@ -193,9 +191,6 @@ describe('isLoopbackHost', () => {
 });
 
 describe('loadDpopConfig', () => {
-  const { loadDpopConfig } = jest.requireActual<typeof import('../../../authorizer/config')>(
-    '../../../authorizer/config',
-  );
   it('a blank proof window setting takes the default', () => {
     expect(
       loadDpopConfig({

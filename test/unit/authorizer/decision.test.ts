@@ -16,7 +16,7 @@ import {
   WaitPeriodNotYetEndedJwkError,
 } from 'aws-jwt-verify/error';
 import { type Decision, decide } from '../../../authorizer/decision';
-import { compileRouteTable, type ProtectedRoute } from '../../../authorizer/route-table';
+import { compileRouteTable, type ProtectedRoute } from '../../../route-table/compile';
 import {
   type AccessTokenClaims,
   InvalidClaimsError,

@@ -1,5 +1,5 @@
 import { buildPolicy, createPolicies, parseMethodArn, toContext } from '../../../authorizer/policy';
-import { bearerRoutes, compileRouteTable } from '../../../authorizer/route-table';
+import { bearerRoutes, compileRouteTable } from '../../../route-table/compile';
 import { routes } from '../../../routes';
 import { allows, STAGE_PREFIX } from '../../fixtures/iam';
 

@@ -1,6 +1,6 @@
-import { compileRouteTable, RouteTableError } from '../../../authorizer/route-table';
-import { parseRoute, pathSegments, precedence, routeOf } from '../../../authorizer/route-patterns';
-import { overlaps } from '../../../authorizer/route-overlap';
+import { compileRouteTable, RouteTableError } from '../../../route-table/compile';
+import { parseRoute, pathSegments, precedence, routeOf } from '../../../route-table/patterns';
+import { overlaps } from '../../../route-table/overlap';
 
 describe('parseRoute', () => {
   it.each([

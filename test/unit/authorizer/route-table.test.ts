@@ -3,13 +3,13 @@ import {
   describeRequirement,
   missingScopes,
   satisfies,
-} from '../../../authorizer/access';
+} from '../../../route-table/access';
 import {
   bearerRoutes,
   compileRouteTable,
   RouteTableError,
   withDpop,
-} from '../../../authorizer/route-table';
+} from '../../../route-table/compile';
 import {
   parseRoute,
   pathSegments,
@@ -17,7 +17,7 @@ import {
   resourcePatterns,
   routeOf,
   type RouteTemplate,
-} from '../../../authorizer/route-patterns';
+} from '../../../route-table/patterns';
 import { routes } from '../../../routes';
 
 const lookup = (all: RouteTemplate[]) => (method: string, path: string) =>

@@ -2,7 +2,7 @@ import { JwtVerifier } from 'aws-jwt-verify';
 import { JwtExpiredError } from 'aws-jwt-verify/error';
 import { loadConfig } from '../../../authorizer/config';
 import { decide } from '../../../authorizer/decision';
-import { compileRouteTable } from '../../../authorizer/route-table';
+import { compileRouteTable } from '../../../route-table/compile';
 import { VerifiedTokenCache } from '../../../authorizer/token-cache';
 import {
   type AccessTokenClaims,

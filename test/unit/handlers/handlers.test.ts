@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { parseOrigins } from '../../../handlers/cors-origins';
+import { parseOrigins } from '../../../settings/cors';
 import { withEnv } from '../../fixtures/env';
 
 type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;

@@ -1,4 +1,4 @@
-import { compileRouteTable } from '../../../authorizer/route-table';
+import { compileRouteTable } from '../../../route-table/compile';
 import { banner } from '../../../local/banner';
 import type { LocalIssuer } from '../../../local/issuer';
 import { routes } from '../../../routes';

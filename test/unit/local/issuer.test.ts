@@ -12,7 +12,7 @@ import { ProjectCopy } from '../../fixtures/project-copy';
 import { basicAuth, tokenEndpoint } from '../../../testkit/token-request';
 import { signInUser } from '../../../local/user-sign-in';
 import { decodePayload, tamper } from '../../../testkit/tokens';
-import { compileCallers } from '../../../okta/callers';
+import { compileCallers } from '../../../route-table/callers';
 import { callers, routes } from '../../../routes';
 
 // The authorizer against real tokens from the local issuer, which mints them as Okta does.

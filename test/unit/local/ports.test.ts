@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { DEPLOYED, LOWEST, unsupportedNode } from '../../../local/node-version.cjs';
+import { DEPLOYED, LOWEST, unsupportedNode } from '../../../settings/node-version.cjs';
 import {
   DEFAULT_PORTS,
   freePort,
@@ -9,7 +9,7 @@ import {
   settingOf,
   stackPorts,
 } from '../../../local/ports';
-import { ConfigError } from '../../../authorizer/config';
+import { ConfigError } from '../../../settings/errors';
 import { engines } from '../../../package.json';
 
 describe('stackPorts', () => {

@@ -3,7 +3,7 @@
  * request is a word over segments (the method, then each path segment), and each template or
  * pattern an automaton over them. Deploy-time work (route-table.ts); the authorizer ships the result.
  */
-import { METHODS, precedence, type RouteTemplate } from './route-patterns';
+import { METHODS, precedence, type RouteTemplate } from './patterns';
 
 // Requests as words over segments: the method, then each path segment. A template or an IAM
 // pattern is a sequence of items, each reading one symbol (or one or more, for `many`).

@@ -2,15 +2,10 @@
  * The environment (and .env) as serverless.yml and `npm start` use it, validated once: every
  * mistake is a ConfigError whose one line names the variable and the fix.
  */
-import {
-  ConfigError,
-  parseAudience,
-  parseIssuers,
-  loadDpopConfig,
-  parseHosts,
-  rejectRetiredSettings,
-} from './authorizer/config';
-import { parseOrigins } from './handlers/cors-origins';
+import { parseOrigins } from './cors';
+import { loadDpopConfig, parseHosts } from './dpop';
+import { ConfigError } from './errors';
+import { parseAudience, parseIssuers } from './okta';
 
 /** API Gateway's limit for authorizer result caching. */
 const MAX_TTL = 3600;
@@ -57,6 +52,19 @@ function trustedIssuers(env: NodeJS.ProcessEnv): string {
     throw new ConfigError('OKTA_ISSUER lists an issuer twice: list each once.');
   }
   return issuers.join(',');
+}
+
+/**
+ * A setting that no longer does anything must not look as if it protected something. Checked where
+ * users set it (serverless.settings.cjs, npm start); the deployed template never passes it on.
+ */
+export function rejectRetiredSettings(env: NodeJS.ProcessEnv): void {
+  if (env.OKTA_REQUIRED_SCOPES !== undefined) {
+    throw new ConfigError(
+      "OKTA_REQUIRED_SCOPES is no longer used: each route's scopes are in routes.ts " +
+        "(e.g. 'GET /api/whoami': { allOf: ['AccessAll'] }). Remove it from the environment or .env.",
+    );
+  }
 }
 
 export function resolveSettings(

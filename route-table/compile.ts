@@ -1,19 +1,10 @@
 import { type Access, canPassBothWithout, type Requirement } from './access';
-import { patternReachesRouteOf, routesTakingFrom } from './route-overlap';
-import {
-  parseRoute,
-  resourcePatterns,
-  type RouteTemplate,
-  RouteSyntaxError,
-} from './route-patterns';
+import { patternReachesRouteOf, routesTakingFrom } from './overlap';
+import { parseRoute, resourcePatterns, type RouteTemplate, RouteSyntaxError } from './patterns';
 
-/**
- * Which token a protected route takes (RFC 9449): 'off', Bearer only (the cached TOKEN
- * authorizer); 'allowed', Bearer or DPoP; 'required', DPoP-bound tokens with a proof only. The
- * last two go through the REQUEST authorizer, uncached: each proof is single-use.
- */
-export type DpopMode = 'off' | 'allowed' | 'required';
-export const DPOP_MODES: readonly DpopMode[] = ['off', 'allowed', 'required'];
+import { DPOP_MODES, type DpopMode, type ProtectedRoute, type ProtectedRoutes } from './compiled';
+
+export { DPOP_MODES, type DpopMode, type ProtectedRoute, type ProtectedRoutes } from './compiled';
 
 /** A protected route's access, with its DPoP mode; `{ authenticated: true }` is 'authenticated' with options. */
 export type AccessWithOptions =
@@ -27,23 +18,6 @@ export interface Route extends RouteTemplate {
   access: 'anonymous' | Requirement;
   /** 'off' for anonymous routes. */
   dpop: DpopMode;
-}
-
-export interface ProtectedRoute extends RouteTemplate {
-  requirement: Requirement;
-  /** Left out of the TOKEN authorizer's table (bearerRoutes), where every route is 'off'. */
-  dpop?: DpopMode;
-  /** IAM resource patterns, after `{apiId}/{stage}/`. */
-  patterns: string[];
-  /** Indexes of the protected routes whose IAM patterns match a request API Gateway sends to this one. */
-  reachedBy: number[];
-}
-
-/** What the authorizer needs: plain data, so the build can compile it once and bundle the result. */
-export interface ProtectedRoutes {
-  protectedRoutes: ProtectedRoute[];
-  /** Every scope the table names, sorted. */
-  scopes: string[];
 }
 
 export interface RouteTable extends ProtectedRoutes {

@@ -5,22 +5,25 @@
  * that make a policy exact despite that: which requests a pattern reaches, and which route each
  * of those requests goes to.
  */
+import {
+  METHODS,
+  pathSegments,
+  type RouteMethod,
+  type RouteTemplate,
+  type Segment,
+} from './compiled';
 
-export const METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'] as const;
-export type HttpMethod = (typeof METHODS)[number];
-export type RouteMethod = HttpMethod | 'ANY';
-
-export type Segment =
-  | { kind: 'literal'; value: string }
-  | { kind: 'param'; name: string }
-  | { kind: 'greedy'; name: string };
-
-export interface RouteTemplate {
-  /** `GET /api/messages/{id}`, normalised. */
-  key: string;
-  method: RouteMethod;
-  segments: Segment[];
-}
+export {
+  type HttpMethod,
+  matches,
+  METHODS,
+  pathSegments,
+  precedence,
+  routeOf,
+  type RouteMethod,
+  type RouteTemplate,
+  type Segment,
+} from './compiled';
 
 export class RouteSyntaxError extends Error {
   // Stryker disable next-line StringLiteral: the error's name; compileRouteTable rewraps it
@@ -67,11 +70,6 @@ export function parseRoute(key: string): RouteTemplate {
   return { key: `${method} ${formatPath(segments)}`, method: method as RouteMethod, segments };
 }
 
-/** "/api/messages/42" -> ["api", "messages", "42"]; the root "/" has none. */
-export function pathSegments(path: string): string[] {
-  return path === '/' ? [] : path.slice(1).split('/');
-}
-
 function formatPath(segments: Segment[]): string {
   return `/${segments
     .map((s) =>
@@ -88,49 +86,4 @@ export function resourcePatterns(route: RouteTemplate): string[] {
   const path = route.segments.map((s) => (s.kind === 'literal' ? s.value : '*')).join('/');
   const methods = route.method === 'ANY' ? METHODS : [route.method];
   return methods.map((method) => `${method}/${path}`);
-}
-
-/** Whether `template` matches a concrete request. */
-export function matches(route: RouteTemplate, method: string, path: string[]): boolean {
-  if (route.method !== 'ANY' && route.method !== method) return false;
-  const { segments } = route;
-  for (let i = 0; i < segments.length; i += 1) {
-    const segment = segments[i] as Segment;
-    if (segment.kind === 'greedy') return path.length > i;
-    const part = path[i];
-    if (!part) return false;
-    if (segment.kind === 'literal' && segment.value !== part) return false;
-  }
-  return path.length === segments.length;
-}
-
-const RANK = { literal: 0, param: 1, greedy: 2 } as const;
-
-/**
- * API Gateway's choice between two routes that both match a request: left to right, a literal
- * segment beats a {param}, which beats a {greedy+}; on the same resource an explicit method beats
- * ANY. Negative when `a` wins.
- */
-export function precedence(a: RouteTemplate, b: RouteTemplate): number {
-  // A greedy segment is the last: comparing as far as the shorter template is enough.
-  const length = Math.min(a.segments.length, b.segments.length);
-  for (let i = 0; i < length; i += 1) {
-    const diff = RANK[(a.segments[i] as Segment).kind] - RANK[(b.segments[i] as Segment).kind];
-    if (diff !== 0) return diff;
-  }
-  return (a.method === 'ANY' ? 1 : 0) - (b.method === 'ANY' ? 1 : 0);
-}
-
-/** The route API Gateway sends this request to, among `routes`. */
-export function routeOf<T extends RouteTemplate>(
-  routes: readonly T[],
-  method: string,
-  path: string[],
-): T | undefined {
-  let best: T | undefined;
-  for (const route of routes) {
-    // Stryker disable next-line EqualityOperator: distinct routes of a valid table that match one request never tie
-    if (matches(route, method, path) && (!best || precedence(route, best) < 0)) best = route;
-  }
-  return best;
 }

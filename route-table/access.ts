@@ -1,29 +1,11 @@
+import { type Requirement, satisfies } from './compiled';
+
+export type { Requirement } from './compiled';
+export { missingScopes, satisfies } from './compiled';
+
 /** Who may call a route, as routes.ts declares it. */
 export type Access =
   'anonymous' | 'authenticated' | { allOf: readonly string[] } | { anyOf: readonly string[] };
-
-/** What a protected route requires of a valid token. */
-export type Requirement =
-  | { kind: 'authenticated' }
-  | { kind: 'allOf'; scopes: readonly string[] }
-  | { kind: 'anyOf'; scopes: readonly string[] };
-
-export function satisfies(requirement: Requirement, scopes: readonly string[]): boolean {
-  switch (requirement.kind) {
-    case 'authenticated':
-      return true;
-    case 'allOf':
-      return requirement.scopes.every((scope) => scopes.includes(scope));
-    case 'anyOf':
-      return requirement.scopes.some((scope) => scopes.includes(scope));
-  }
-}
-
-/** For the log of a 403: the scopes that would have let the token in (any one of them, for anyOf). */
-export function missingScopes(requirement: Requirement, scopes: readonly string[]): string[] {
-  if (requirement.kind === 'authenticated') return [];
-  return requirement.scopes.filter((scope) => !scopes.includes(scope));
-}
 
 /** The smallest scope sets that pass: any set that passes holds one of them. */
 function smallestPassing(requirement: Requirement): (readonly string[])[] {

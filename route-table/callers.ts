@@ -4,7 +4,7 @@
  * `npm run okta` makes a real Okta org match it; the local issuer (local/issuer.ts) serves the same
  * clients with the same scopes. Pure: no Okta SDK here.
  */
-import { compileRouteTable, type RouteTableInput } from '../authorizer/route-table';
+import { compileRouteTable, type RouteTableInput } from './compile';
 
 export interface ServiceClientInput {
   /** The scopes this client may get, and no others. */

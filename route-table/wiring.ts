@@ -3,8 +3,8 @@
  * exactly the protected ones. Used by the route-access plugin (package, deploy, offline) and by
  * `npm start` before it launches anything.
  */
-import { compileRouteTable, RouteTableError } from '../authorizer/route-table';
-import { parseRoute, RouteSyntaxError } from '../authorizer/route-patterns';
+import { compileRouteTable, RouteTableError } from './compile';
+import { parseRoute, RouteSyntaxError } from './patterns';
 
 type HttpEvent = string | { method?: unknown; path?: unknown; authorizer?: unknown };
 export interface ServerlessFunctions {
