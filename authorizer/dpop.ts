@@ -12,6 +12,7 @@ import {
   type JWSHeaderParameters,
   jwtVerify,
 } from 'jose';
+import { COMPACT_JWS } from './compact-jws';
 import { memo } from './memo';
 
 /** RS256 is what okta-auth-js signs every proof with; ES256 what most other clients use. */
@@ -62,7 +63,6 @@ export interface VerifiedProof {
 const MAX_PROOF_BYTES = 4096;
 /** RFC 9449 suggests 96 bits of randomness; 128 characters leaves room for any encoding of it. */
 const MAX_JTI_LENGTH = 128;
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 /** JWK members that only a private or symmetric key has. */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 

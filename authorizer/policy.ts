@@ -1,6 +1,7 @@
 import type { APIGatewayAuthorizerResult, PolicyDocument } from 'aws-lambda';
 import { type ProtectedRoute, type ProtectedRoutes, satisfies } from '../route-table/compiled';
 import { memo } from './memo';
+import { boundKey } from './token-binding';
 import type { AccessTokenClaims } from './verifier';
 
 /**
@@ -123,5 +124,9 @@ export function toContext(claims: AccessTokenClaims): AuthorizerContext {
   };
   if (claims.cid) context.cid = claims.cid;
   if (claims.uid) context.uid = claims.uid;
+  // The handlers see which key a DPoP token is bound to (POST /api/messages answers with it). Only
+  // the REQUEST authorizer lets a bound token through (token-binding.ts).
+  const jkt = boundKey(claims.cnf);
+  if (jkt) context.jkt = jkt;
   return context;
 }

@@ -5,21 +5,22 @@
  * replayed one through. The access token is verified as the TOKEN authorizer does, then the proof,
  * then its `jti` is claimed in the replay table shared by every container.
  */
-import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { type DpopConfig, loadDpopConfig } from '../settings/dpop';
 import { isLoopbackHost } from '../settings/okta';
+import { table } from '../route-table/routes-compiled';
 import { type Decision, decide } from './decision';
-import { logDecision, type Target, targetsIn } from './decision-log';
+import type { Target } from './decision-log';
 import { DpopProofError, verifyProof } from './dpop';
 import { logger } from './logger';
 import { loudly, startPipeline } from './pipeline';
-import { table } from './routes-compiled';
 import { DynamoReplayStore, type ReplayStore } from './replay-store';
+import { authorizerHandler } from './respond';
 import { boundKey, refuseBoundBearer } from './token-binding';
 
-const { policies, verifier, prefetching, logAllows } = startPipeline(table);
+const pipeline = startPipeline(table);
+const { verifier } = pipeline;
 const dpop: DpopConfig = loudly(loadDpopConfig);
-const targetOf = targetsIn(table);
 const dynamo = new DynamoReplayStore(dpop.replayTable);
 let store: ReplayStore = dynamo;
 // The AWS SDK loads on the turn after the JWKS prefetch is issued (startPipeline), so it loads while
@@ -40,33 +41,11 @@ export function useReplayStore(replacement: ReplayStore): void {
 
 const DPOP_SCHEME = /^DPoP +([^\s]+)$/i;
 
-export async function handler(
-  event: APIGatewayRequestAuthorizerEvent,
-): Promise<APIGatewayAuthorizerResult> {
-  const started = performance.now();
-  const prefetch = prefetching();
-  // Stryker disable next-line ConditionalExpression: the flag only skips an await once the prefetch has settled; a request that comes first shares its fetch
-  if (prefetch) await prefetch;
-  const target = targetOf(event.methodArn);
-  const decision = await decideRequest(event, target);
-  if (decision.outcome !== 'allow' || logAllows) {
-    logDecision(decision, target, performance.now() - started);
-  }
-  switch (decision.outcome) {
-    case 'allow':
-    case 'deny': {
-      const result = policies.forToken(decision.claims, target.prefix);
-      // The handlers see which key the token is bound to (POST /api/messages answers with it).
-      const jkt = boundKey(decision.claims.cnf);
-      if (jkt && result.context) result.context.jkt = jkt;
-      return result;
-    }
-    case 'unauthorized':
-      throw new Error('Unauthorized');
-    case 'error':
-      throw new Error('Authorizer could not decide');
-  }
-}
+export const handler = authorizerHandler<APIGatewayRequestAuthorizerEvent>(
+  pipeline,
+  table,
+  decideRequest,
+);
 
 async function decideRequest(
   event: APIGatewayRequestAuthorizerEvent,

@@ -11,6 +11,7 @@ import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
 import type { TrustedIssuer } from '../settings/okta';
 import type { AuthorizerConfig } from './config';
+import { COMPACT_JWS } from './compact-jws';
 import { ResilientJwksCache } from './jwks-cache';
 import { JwksFetcher } from './jwks-fetcher';
 import { VerifiedTokenCache } from './token-cache';
@@ -49,8 +50,6 @@ export class UntrustedKeyHeaderError extends Error {
 }
 
 const ALLOWED_ALG = 'RS256';
-/** Three base64url segments: what a signed JWT looks like, and nothing else (no padding, no spaces). */
-const TOKEN68 = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 // Stryker disable next-line StringLiteral: wording of a message (the log's detail or the build's refusal); tests check the outcome and reason
 const malformed = () => new JwtParseError('Not a JWS Compact Serialization');
 const KEY_HEADERS = ['jku', 'jwk', 'x5u', 'x5c'];
@@ -100,7 +99,7 @@ export function createVerifier(config: AuthorizerConfig, hooks: VerifierHooks = 
 
   /** May fetch the JWKS: refuse first what should never cause a fetch. */
   const verifyFetchingKeys = async (token: string) => {
-    if (!TOKEN68.test(token)) throw malformed();
+    if (!COMPACT_JWS.test(token)) throw malformed();
     precheck(token, issuers);
     return remember(token, await verifier.verify(token));
   };
@@ -127,7 +126,7 @@ export function createVerifier(config: AuthorizerConfig, hooks: VerifierHooks = 
           return verifyFetchingKeys(token);
         }
         // Stray characters in the header or payload broke the signature: say what was wrong.
-        throw TOKEN68.test(token) ? error : malformed();
+        throw COMPACT_JWS.test(token) ? error : malformed();
       }
     },
   };

@@ -1,11 +1,10 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
-import yaml from 'js-yaml';
 import type { RouteTableInput } from '../route-table/compile';
-import { ROOT } from '../testkit/paths';
+import { ROOT, readServerlessYml } from '../settings/project';
 
 // The same esbuild plugins serverless-esbuild loads (serverless.yml: custom.esbuild.plugins).
 const { precompiledRoutes, lambdaCredentials, separateFiles } =
@@ -31,11 +30,7 @@ export interface Bundle {
 
 /** serverless-esbuild's options from serverless.yml, as it passes them to esbuild. */
 function esbuildOptions(plugins: Plugin[]) {
-  const options = (
-    yaml.load(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as {
-      custom: { esbuild: Record<string, unknown> };
-    }
-  ).custom.esbuild;
+  const options = readServerlessYml().custom.esbuild;
   return {
     bundle: options.bundle as boolean,
     minify: options.minify as boolean,

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { json } from './http';
-import { readIdentity } from './whoami';
+import { readIdentity } from './identity';
 
 /** A message's text: 1 to 500 characters. */
 const MAX_TEXT = 500;

@@ -13,12 +13,7 @@
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PolicyDocument } from 'aws-lambda';
-import {
-  parseRoute,
-  pathSegments,
-  routeOf,
-  type RouteTemplate,
-} from '../route-table/patterns';
+import { parseRoute, pathSegments, routeOf, type RouteTemplate } from '../route-table/patterns';
 import type {
   AuthorizerDescription,
   CorsConfig,

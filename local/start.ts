@@ -2,14 +2,12 @@
  * `npm start`: the API under serverless offline, beside a local Okta-compatible issuer
  * (or, with OKTA_ISSUER set, against that real Okta authorization server).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import yaml from 'js-yaml';
 import { ConfigError } from '../settings/errors';
 import { compileRouteTable } from '../route-table/compile';
 import { type ServerlessFunctions, wireRoutes } from '../route-table/wiring';
 import { routes } from '../routes';
 import { resolveSettings } from '../settings/index';
+import { readServerlessYml } from '../settings/project';
 import { banner } from './banner';
 import { loadDotenv, requireSupportedNode } from '../settings/env';
 import { watchLaunchers } from './launcher-watch';
@@ -129,15 +127,12 @@ async function checkPortsFree(chosen: StackPorts): Promise<void> {
 
 /** The route-access plugin's check, before serverless offline starts (and prints its own banner). */
 function checkWiring(): void {
-  const config = yaml.load(readFileSync(join(__dirname, '../serverless.yml'), 'utf8')) as {
-    functions?: ServerlessFunctions;
-    custom?: { oktaAuthorizer?: object; oktaDpopAuthorizer?: object };
-  };
+  const config = readServerlessYml();
   wireRoutes(
     routes,
-    config.functions ?? {},
-    config.custom?.oktaAuthorizer,
-    config.custom?.oktaDpopAuthorizer,
+    (config.functions ?? {}) as ServerlessFunctions,
+    config.custom.oktaAuthorizer,
+    config.custom.oktaDpopAuthorizer,
   );
 }
 

@@ -6,24 +6,19 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { config as loadDotenv } from 'dotenv';
-import yaml from 'js-yaml';
+import { parseOrigins } from '../settings/cors';
+import { loadDotenv } from '../settings/env';
 import { ConfigError } from '../settings/errors';
 import { parseIssuers } from '../settings/okta';
+import { ROOT, readServerlessYml } from '../settings/project';
 import { callers as declared, routes } from '../routes';
 import { browserOrigins, CallersError, compileCallers } from '../route-table/callers';
 import { checkOrg } from './check';
 import { keysIn } from './keys';
-import {
-  describeCredentials,
-  managementClient,
-  OktaSettingsError,
-  readManagementSettings,
-} from './management';
+import { describeCredentials, managementClient, readManagementSettings } from './management';
 import { OrgApi } from './org';
 import { type DeploySettings, reconcile } from './reconcile';
 
-const ROOT = join(__dirname, '..');
 const USAGE = 'usage: npm run okta -- plan | apply | check [--stage <stage>] [--env-file]';
 
 export interface CliIo {
@@ -39,29 +34,23 @@ export async function runOkta(args: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = args;
   const stage = flag(rest, '--stage') ?? env.STAGE ?? 'dev';
   try {
-    if (!['plan', 'apply', 'check'].includes(command ?? '')) throw new OktaSettingsError(USAGE);
+    if (!['plan', 'apply', 'check'].includes(command ?? '')) throw new ConfigError(USAGE);
     if (!/^[a-z0-9-]{1,20}$/.test(stage))
-      throw new OktaSettingsError(
+      throw new ConfigError(
         `--stage is ${JSON.stringify(stage)}: lower case letters, digits and dashes.`,
       );
     const settings = readManagementSettings(env);
     const callers = compileCallers(declared, routes);
-    const service = (
-      yaml.load(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as { service: string }
-    ).service;
+    const { service } = readServerlessYml(root);
     const prefix = `${service}-${stage}`;
     const audience = env.OKTA_AUDIENCE?.trim() || `api://${prefix}`;
-    const corsOrigins = (env.CORS_ORIGINS ?? '')
-      .split(',')
-      .map((o) => o.trim())
-      .filter((o) => o && o !== '*')
-      .map((o) => new URL(o).origin);
+    const corsOrigins = parseOrigins(env.CORS_ORIGINS).filter((origin) => origin !== '*');
     const org = new OrgApi(managementClient(settings));
     out(`Okta org ${settings.orgUrl}, with ${describeCredentials(settings)}.`);
 
     if (command === 'check') {
       if (!env.OKTA_ISSUER?.trim()) {
-        throw new OktaSettingsError(
+        throw new ConfigError(
           'OKTA_ISSUER is not set: check audits the authorization server the authorizer trusts; set it to its Issuer URI.',
         );
       }
@@ -164,12 +153,7 @@ function writeEnvFile(root: string, stage: string, s: DeploySettings): string {
 
 /** One line, no stack: Okta's own summary when it answered with an error. */
 export function oneLine(error: unknown): string {
-  if (
-    error instanceof OktaSettingsError ||
-    error instanceof CallersError ||
-    error instanceof ConfigError
-  )
-    return error.message;
+  if (error instanceof CallersError || error instanceof ConfigError) return error.message;
   const e = error as { status?: number; errorSummary?: string; message?: string; url?: string };
   if (e.status && e.errorSummary) {
     const hint =
@@ -184,7 +168,7 @@ export function oneLine(error: unknown): string {
 }
 
 if (require.main === module) {
-  loadDotenv({ path: process.env.ENV_FILE ?? '.env', quiet: true });
+  loadDotenv();
   void runOkta(process.argv.slice(2), { env: process.env, out: (line) => console.log(line) }).then(
     (code) => {
       process.exitCode = code;

@@ -6,10 +6,8 @@
  * caller `npm run token` uses) are never read here, and OKTA_CLIENT_CLIENTID is never read there.
  */
 import { Client, DefaultRequestExecutor } from '@okta/okta-sdk-nodejs';
-
-export class OktaSettingsError extends Error {
-  override name = 'OktaSettingsError';
-}
+import { ConfigError } from '../settings/errors';
+import { isHttpsOrLoopback } from '../settings/okta';
 
 export interface ManagementSettings {
   orgUrl: string;
@@ -35,12 +33,10 @@ export const MANAGE_SCOPES = [
   'okta.groups.read',
 ];
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 export function readManagementSettings(env: NodeJS.ProcessEnv): ManagementSettings {
   const raw = env.OKTA_CLIENT_ORGURL?.trim();
   if (!raw) {
-    throw new OktaSettingsError(
+    throw new ConfigError(
       'OKTA_CLIENT_ORGURL is not set: set it to your Okta org, e.g. https://dev-123456.okta.com (README: Deploying with a real Okta org).',
     );
   }
@@ -48,17 +44,17 @@ export function readManagementSettings(env: NodeJS.ProcessEnv): ManagementSettin
   try {
     url = new URL(raw);
   } catch {
-    throw new OktaSettingsError(
+    throw new ConfigError(
       `OKTA_CLIENT_ORGURL is ${JSON.stringify(raw)}, which is not a URL: set it to https://<your-org>.okta.com.`,
     );
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
-    throw new OktaSettingsError(
+  if (!isHttpsOrLoopback(url)) {
+    throw new ConfigError(
       `OKTA_CLIENT_ORGURL must use https (http only on loopback), not ${url.protocol}//${url.host}.`,
     );
   }
   if (url.pathname !== '/' || url.search) {
-    throw new OktaSettingsError(
+    throw new ConfigError(
       `OKTA_CLIENT_ORGURL is the org alone, without a path: ${url.origin}, not ${JSON.stringify(raw)}.`,
     );
   }
@@ -77,7 +73,7 @@ export function readManagementSettings(env: NodeJS.ProcessEnv): ManagementSettin
       (name) => !env[name]?.trim(),
     );
     if (missing.length) {
-      throw new OktaSettingsError(
+      throw new ConfigError(
         `OKTA_CLIENT_AUTHORIZATIONMODE=PrivateKey needs ${missing.join(', ')}: your OAuth for Okta service app's client ID, its granted scopes (${MANAGE_SCOPES.join(' ')}) and its private key (a JWK or PEM).`,
       );
     }
@@ -91,7 +87,7 @@ export function readManagementSettings(env: NodeJS.ProcessEnv): ManagementSettin
     };
   }
   if (mode !== 'SSWS') {
-    throw new OktaSettingsError(
+    throw new ConfigError(
       `OKTA_CLIENT_AUTHORIZATIONMODE is ${JSON.stringify(mode)}: use PrivateKey (OAuth for Okta) or SSWS (an API token).`,
     );
   }
@@ -100,7 +96,7 @@ export function readManagementSettings(env: NodeJS.ProcessEnv): ManagementSettin
     const confusion = env.OKTA_CLIENT_ID
       ? ' (OKTA_CLIENT_ID and OKTA_CLIENT_SECRET are the API caller npm run token uses, not management credentials)'
       : '';
-    throw new OktaSettingsError(
+    throw new ConfigError(
       `No Okta management credentials${confusion}: set OKTA_CLIENT_AUTHORIZATIONMODE=PrivateKey with OKTA_CLIENT_CLIENTID, OKTA_CLIENT_SCOPES and OKTA_CLIENT_PRIVATEKEY (preferred), or OKTA_CLIENT_TOKEN (an API token).`,
     );
   }

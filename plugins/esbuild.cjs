@@ -3,7 +3,7 @@
 const { basename, dirname, extname, join } = require('node:path');
 const tsx = require('tsx/cjs/api');
 
-const ROOT = join(__dirname, '..');
+const { ROOT } = tsx.require('../settings/project.ts', __filename);
 
 /**
  * routes.ts, or the table given (the benchmark's 50-route one), compiled into the bundle: the
@@ -13,7 +13,7 @@ const ROOT = join(__dirname, '..');
 const precompiledRoutes = (table) => ({
   name: 'precompiled-routes',
   setup(build) {
-    build.onLoad({ filter: /[\\/]authorizer[\\/]routes-compiled\.ts$/ }, () => {
+    build.onLoad({ filter: /[\\/]route-table[\\/]routes-compiled\.ts$/ }, () => {
       const { compileRouteTable, bearerRoutes } = tsx.require(
         join(ROOT, 'route-table/compile.ts'),
         __filename,

@@ -5,6 +5,7 @@
  * clients with the same scopes. Pure: no Okta SDK here.
  */
 import { compileRouteTable, type RouteTableInput } from './compile';
+import { isHttpsOrLoopback } from '../settings/okta';
 
 export interface ServiceClientInput {
   /** The scopes this client may get, and no others. */
@@ -84,8 +85,7 @@ export function compileCallers(input: CallersInput, routes: RouteTableInput): Ca
           `callers.browserApp.redirectUris has ${JSON.stringify(uri)}, which is not a URL.`,
         );
       }
-      const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-      if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+      if (!isHttpsOrLoopback(url)) {
         throw new CallersError(
           `callers.browserApp.redirectUris has ${JSON.stringify(uri)}: use https (http only for localhost).`,
         );

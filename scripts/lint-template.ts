@@ -7,10 +7,10 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { ROOT } from '../settings/project';
 import { IGNORED } from './cfn-lint-ignore';
 
-const ROOT = resolve(__dirname, '..');
 const PLACEHOLDER_ISSUER = 'https://example.okta.com/oauth2/default';
 const INSTALL =
   'cfn-lint not found: install it (`pipx install cfn-lint`, `pip install cfn-lint` or `brew install cfn-lint`) and run npm run lint:template again.';

@@ -21,6 +21,11 @@ export function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
+/** https, or plain http on a loopback host (the local issuer, the Okta stand-in, the demo app). */
+export function isHttpsOrLoopback(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+}
+
 /** OKTA_ISSUER's issuers (comma-separated), each with its audience from OKTA_AUDIENCE. */
 export function parseIssuers(env: NodeJS.ProcessEnv): TrustedIssuer[] {
   const issuers = (env.OKTA_ISSUER ?? '').split(',').map(parseIssuer);
@@ -69,8 +74,7 @@ export function parseIssuer(raw: string | undefined): string {
       `OKTA_ISSUER uses the admin domain ${url.hostname}: use https://${fixed}${url.pathname}.`,
     );
   }
-  const loopback = isLoopbackHost(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+  if (!isHttpsOrLoopback(url)) {
     throw new ConfigError(
       `OKTA_ISSUER must use https (${value}): http only for a loopback issuer, as the local one.`,
     );

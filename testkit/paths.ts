@@ -1,4 +1,2 @@
-import { resolve } from 'node:path';
-
-/** The project's root folder. */
-export const ROOT = resolve(__dirname, '..');
+/** The project's root folder (settings/project.ts). */
+export { ROOT } from '../settings/project';

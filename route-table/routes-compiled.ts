@@ -5,8 +5,8 @@
  * refused a bad table).
  */
 import { routes } from '../routes';
-import { bearerRoutes, compileRouteTable } from '../route-table/compile';
-import type { ProtectedRoutes } from '../route-table/compiled';
+import { bearerRoutes, compileRouteTable } from './compile';
+import type { ProtectedRoutes } from './compiled';
 
 /** Every protected route: the DPoP (REQUEST) authorizer's. */
 export const table: ProtectedRoutes = compileRouteTable(routes);
