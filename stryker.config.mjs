@@ -1,7 +1,17 @@
 // Mutation testing of the deployed code: `npm run mutate` (test/MUTATION.md says what survives and why).
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
-  mutate: ['authorizer/**/*.ts', 'handlers/**/*.ts'],
+  // What ships: the Lambdas, the route-table compiler whose output the authorizers carry and the
+  // compiled table's readers, and the setting checks the authorizers run at their cold start.
+  mutate: [
+    'authorizer/**/*.ts',
+    'handlers/**/*.ts',
+    'route-table/{access,compile,compiled,overlap,patterns}.ts',
+    'settings/{cors,dpop,errors,okta}.ts',
+  ],
+  // The wording of a message is not behaviour: test/mutation/message-wording.mjs leaves it out.
+  plugins: ['@stryker-mutator/*', './test/mutation/message-wording.mjs'],
+  ignorers: ['message-wording'],
   testRunner: 'jest',
   jest: {
     configFile: 'jest.config.js',

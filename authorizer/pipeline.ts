@@ -11,8 +11,8 @@ import { createVerifier, type TokenVerifier } from './verifier';
 export interface Pipeline {
   policies: ReturnType<typeof createPolicies>;
   verifier: TokenVerifier;
-  /** Undefined once the JWKS prefetch has settled; until then, the prefetch to wait for. */
-  prefetching(): Promise<void> | undefined;
+  /** The JWKS prefetch; it never rejects (a failure is logged, and retried on demand). */
+  prefetched: Promise<void>;
   /** Whether allow decisions are logged (DEBUG). */
   logAllows: boolean;
 }
@@ -38,9 +38,7 @@ export function startPipeline(table: ProtectedRoutes): Pipeline {
   // Prefetch the JWKS so the first request verifies from memory; a failure is retried on demand.
   // Issued on the next turn of the event loop: still during Lambda's init (the runtime is waiting
   // for the first event), but the socket set-up does not hold up loading this module.
-  // Stryker disable next-line BooleanLiteral: the flag only skips an await once the prefetch has settled; a request that comes first shares its fetch
-  let prefetched = false;
-  const prefetch = new Promise<void>((resolve) => setImmediate(resolve))
+  const prefetched = new Promise<void>((resolve) => setImmediate(resolve))
     .then(() => verifier.hydrate())
     .catch((error: unknown) => {
       logger().error('JWKS prefetch failed', {
@@ -48,16 +46,11 @@ export function startPipeline(table: ProtectedRoutes): Pipeline {
         issuers: config.issuers,
         error,
       });
-    })
-    // Stryker disable next-line BlockStatement: as above: awaiting a settled prefetch changes no answer
-    .finally(() => {
-      // Stryker disable next-line BooleanLiteral: as above, the flag only skips an await
-      prefetched = true;
     });
   return {
     policies: createPolicies(table),
     verifier,
-    prefetching: () => (prefetched ? undefined : prefetch),
+    prefetched,
     // Allow decisions are the bulk of the traffic: logged at DEBUG. Refusals at INFO, errors at ERROR.
     logAllows: debugEnabled(),
   };

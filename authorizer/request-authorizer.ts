@@ -56,7 +56,6 @@ async function decideRequest(
     return {
       outcome: 'unauthorized',
       reason: 'malformed_token',
-      // Stryker disable next-line StringLiteral: wording of a message (the log's detail or the build's refusal); tests check the outcome and reason
       detail: 'two Authorization headers',
     };
   }
@@ -72,13 +71,11 @@ async function decideRequest(
         outcome: 'unauthorized',
         reason: 'dpop_required',
         detail:
-          // Stryker disable next-line StringLiteral: wording of a message (the log's detail or the build's refusal); tests check the outcome and reason
           'this route takes DPoP-bound tokens only: Authorization: DPoP <token>, with a DPoP proof',
       };
     }
     return refuseBoundBearer(
       await decide(authorization, verifier, target.route),
-      // Stryker disable next-line StringLiteral: wording of a message (the log's detail or the build's refusal); tests check the outcome and reason
       'the token is DPoP-bound: send it with the DPoP scheme and a DPoP proof',
     );
   }
@@ -92,13 +89,11 @@ async function decideRequest(
       outcome: 'unauthorized',
       reason: 'unbound_token',
       detail:
-        // Stryker disable next-line StringLiteral: wording of a message (the log's detail or the build's refusal); tests check the outcome and reason
         'the DPoP scheme needs a DPoP-bound token (one with cnf.jkt); send this one as Bearer',
     };
   }
   const jkt = boundKey(cnf);
   if (jkt === undefined) {
-    // Stryker disable next-line StringLiteral: wording of a message (the log's detail or the build's refusal); tests check the outcome and reason
     return { outcome: 'unauthorized', reason: 'invalid_claims', detail: 'cnf has no jkt' };
   }
   const now = Date.now() / 1000;
@@ -134,7 +129,6 @@ async function decideRequest(
       return {
         outcome: 'unauthorized',
         reason: 'dpop_replay',
-        // Stryker disable next-line StringLiteral: wording of a message (the log's detail or the build's refusal); tests check the outcome and reason
         detail: 'this DPoP proof was already used',
       };
     }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import type { RouteTableInput } from '../route-table/compile';
-import { ROOT, readServerlessYml } from '../settings/project';
+import { ROOT, readServerlessYml } from '../settings/project.cjs';
 
 // The same esbuild plugins serverless-esbuild loads (serverless.yml: custom.esbuild.plugins).
 const { precompiledRoutes, lambdaCredentials, separateFiles } =

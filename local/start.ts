@@ -7,7 +7,7 @@ import { compileRouteTable } from '../route-table/compile';
 import { type ServerlessFunctions, wireRoutes } from '../route-table/wiring';
 import { routes } from '../routes';
 import { resolveSettings } from '../settings/index';
-import { readServerlessYml } from '../settings/project';
+import { readServerlessYml } from '../settings/project.cjs';
 import { banner } from './banner';
 import { loadDotenv, requireSupportedNode } from '../settings/env';
 import { watchLaunchers } from './launcher-watch';

@@ -10,7 +10,7 @@ import { parseOrigins } from '../settings/cors';
 import { loadDotenv } from '../settings/env';
 import { ConfigError } from '../settings/errors';
 import { parseIssuers } from '../settings/okta';
-import { ROOT, readServerlessYml } from '../settings/project';
+import { ROOT, readServerlessYml } from '../settings/project.cjs';
 import { callers as declared, routes } from '../routes';
 import { browserOrigins, CallersError, compileCallers } from '../route-table/callers';
 import { checkOrg } from './check';
@@ -41,7 +41,7 @@ export async function runOkta(args: string[], io: CliIo): Promise<number> {
       );
     const settings = readManagementSettings(env);
     const callers = compileCallers(declared, routes);
-    const { service } = readServerlessYml(root);
+    const { service } = readServerlessYml();
     const prefix = `${service}-${stage}`;
     const audience = env.OKTA_AUDIENCE?.trim() || `api://${prefix}`;
     const corsOrigins = parseOrigins(env.CORS_ORIGINS).filter((origin) => origin !== '*');

@@ -3,7 +3,7 @@
 const { basename, dirname, extname, join } = require('node:path');
 const tsx = require('tsx/cjs/api');
 
-const { ROOT } = tsx.require('../settings/project.ts', __filename);
+const { ROOT } = require('../settings/project.cjs');
 
 /**
  * routes.ts, or the table given (the benchmark's 50-route one), compiled into the bundle: the

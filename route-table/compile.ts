@@ -25,7 +25,6 @@ export interface RouteTable extends ProtectedRoutes {
 }
 
 export class RouteTableError extends Error {
-  // Stryker disable next-line StringLiteral: the error's name, shown with the message only
   override name = 'RouteTableError';
 }
 
@@ -165,7 +164,6 @@ function parseScopes(route: string, kind: string, scopes: unknown): string[] {
     if (typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)) {
       throw new RouteTableError(
         `routes.ts: ${route} has the scope ${JSON.stringify(scope)}, which is not a scope name ` +
-          // Stryker disable next-line StringLiteral: wording of a message (the log's detail or the build's refusal); tests check the outcome and reason
           '(one word of printable ASCII, no spaces, quotes or backslashes, as Okta scopes are).',
       );
     }
@@ -186,7 +184,6 @@ function checkParamNames(routes: Route[]): void {
         if (seen && seen.name !== name) {
           throw new RouteTableError(
             `routes.ts: ${seen.route} and ${route.key} name the same path segment {${seen.name}} and {${name}}; ` +
-              // Stryker disable next-line StringLiteral: wording of a message (the log's detail or the build's refusal); tests check the outcome and reason
               'API Gateway needs one name there: use the same in both.',
           );
         }
@@ -221,9 +218,7 @@ function checkExpressible(
       if (denyEmittedWithAllowed) {
         throw new RouteTableError(
           `routes.ts: ${denied.key} and ${allowed.key} overlap in a way an IAM policy cannot tell apart ` +
-            // Stryker disable next-line StringLiteral: wording of a message (the log's detail or the build's refusal); tests check the outcome and reason
             `(${denied.key}'s pattern ${denied.patterns[0]} also matches requests for ${allowed.key}), and a token ` +
-            // Stryker disable next-line StringLiteral: wording of a message (the log's detail or the build's refusal); tests check the outcome and reason
             'may call one but not the other. Give them the same access, or change one path so they do not overlap.',
         );
       }

@@ -26,7 +26,6 @@ export {
 } from './compiled';
 
 export class RouteSyntaxError extends Error {
-  // Stryker disable next-line StringLiteral: the error's name; compileRouteTable rewraps it
   override name = 'RouteSyntaxError';
 }
 

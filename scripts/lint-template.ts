@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../settings/project';
+import { ROOT } from '../settings/project.cjs';
 import { IGNORED } from './cfn-lint-ignore';
 
 const PLACEHOLDER_ISSUER = 'https://example.okta.com/oauth2/default';

@@ -1,2 +1,2 @@
-/** The project's root folder (settings/project.ts). */
-export { ROOT } from '../settings/project';
+/** The project's root folder (settings/project.cjs). */
+export { ROOT } from '../settings/project.cjs';

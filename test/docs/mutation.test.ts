@@ -8,7 +8,7 @@ const DISABLE = /^\s*\/\/ Stryker disable (?:next-line )?([\w,]+): (.+)$/;
 
 function exclusions(): string[][] {
   const rows: string[][] = [];
-  for (const dir of ['authorizer', 'handlers']) {
+  for (const dir of ['authorizer', 'handlers', 'route-table', 'settings']) {
     for (const file of readdirSync(join(ROOT, dir))
       .filter((f) => f.endsWith('.ts'))
       .sort()) {

@@ -82,3 +82,26 @@ it('a failed JWKS refresh keeps the cached keys serving, with a warning', async 
     }),
   );
 });
+
+describe('the Authorization header as the REQUEST authorizer reads it', () => {
+  const event = (headers: [string, string][]) =>
+    requestEvent({ method: 'GET', path: '/api/messages', headers });
+
+  it('is trimmed: a caller other than API Gateway may send spaces around it', async () => {
+    const token = await sign(oktaClaims(jwks.issuer), key);
+    expect(await requestAnswer(start(), event([['Authorization', `  ${bearer(token)} `]]))).toEqual(
+      expect.objectContaining({ status: 200 }),
+    );
+  });
+
+  it('missing, or listed with no values, is a missing token (401), never a crash', async () => {
+    const handler = start();
+    expect(await requestAnswer(handler, event([]))).toEqual({ status: 401 });
+    const listedEmpty = event([]);
+    (listedEmpty.multiValueHeaders as Record<string, string[] | undefined>).Authorization =
+      undefined;
+    expect(await requestAnswer(handler, listedEmpty)).toEqual({ status: 401 });
+    const reasons = logs.lines().map((line) => (line as { reason?: string }).reason);
+    expect(reasons).toEqual(['missing_token', 'missing_token']);
+  });
+});

@@ -1,10 +1,5 @@
-/** Where the project is, and serverless.yml as the tools outside serverless read it. */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import yaml from 'js-yaml';
-
 /** The project's root folder. */
-export const ROOT = resolve(__dirname, '..');
+export declare const ROOT: string;
 
 /** serverless.yml, parsed as written (variables unresolved): the parts read outside serverless. */
 export interface ServerlessConfig {
@@ -18,6 +13,4 @@ export interface ServerlessConfig {
   [key: string]: unknown;
 }
 
-export function readServerlessYml(root: string = ROOT): ServerlessConfig {
-  return yaml.load(readFileSync(join(root, 'serverless.yml'), 'utf8')) as ServerlessConfig;
-}
+export declare function readServerlessYml(root?: string): ServerlessConfig;
