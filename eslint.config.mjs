@@ -14,7 +14,7 @@ export default tseslint.config(
   { files: ['**/*.mjs'], languageOptions: { globals: globals.node } },
   {
     // Tests load fresh module copies (a Lambda cold start) with jest.isolateModules + require.
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'testkit/**/*.ts'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {

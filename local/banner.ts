@@ -131,7 +131,7 @@ function tryIt(apiUrl: string, table: RouteTable, token: string): string[] {
   const dpopOnly = table.protectedRoutes.filter((route) => route.dpop === 'required');
   if (dpopOnly.length > 0) {
     lines.push(
-      `  # ${dpopOnly.map((route) => route.key).join(', ')}: DPoP-bound tokens only (README, "DPoP").`,
+      `  # ${dpopOnly.map((route) => route.key).join(', ')}: DPoP-bound tokens only (docs/local-development.md, "DPoP").`,
     );
   }
   return lines;

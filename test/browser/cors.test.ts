@@ -1,8 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { freePort } from '../../local/ports';
-import { describeWithChromium, launchChromium, servePage } from '../fixtures/browser';
-import { isolatedEnv, type Running, runTsx } from '../fixtures/processes';
-import { startLocalStack } from '../fixtures/local-stack';
+import { describeWithChromium, launchChromium, servePage } from '../../testkit/browser';
+import { isolatedEnv, type Running, runTsx } from '../../testkit/processes';
+import { startLocalStack } from '../../testkit/local-stack';
 
 // CORS as a browser enforces it: a page on an allowed origin reads 200, 401 and 403 from
 // `npm start`; a page on another origin is refused the responses, as the deployed API refuses it.

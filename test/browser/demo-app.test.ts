@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { freePort } from '../../local/ports';
-import { describeWithChromium, launchChromium } from '../fixtures/browser';
-import { startLocalStack } from '../fixtures/local-stack';
-import { isolatedEnv, type Running } from '../fixtures/processes';
+import { describeWithChromium, launchChromium } from '../../testkit/browser';
+import { startLocalStack } from '../../testkit/local-stack';
+import { isolatedEnv, type Running } from '../../testkit/processes';
 
 // The demo app as a user uses it: sign in with Okta's browser SDK (authorization code + PKCE)
 // at the local issuer, then call the API from the page. The same app on an origin that is not in

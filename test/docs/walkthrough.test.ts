@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../local/ports';
 import { ROOT } from '../../testkit/paths';
-import { startLocalStack } from '../fixtures/local-stack';
-import { isolatedEnv, run, type Running } from '../fixtures/processes';
+import { startLocalStack } from '../../testkit/local-stack';
+import { isolatedEnv, run, type Running } from '../../testkit/processes';
 
-// README's curl walk-through, run as it is written, against `npm start`.
-const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+// The curl walk-through (docs/local-development.md), run as it is written, against `npm start`.
+const readme = readFileSync(join(ROOT, 'docs/local-development.md'), 'utf8');
 const section = readme.slice(readme.indexOf('## Walk-through with curl'));
 const [script, dpopScript] = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map(
   (match) => match[1] as string,
@@ -68,4 +68,25 @@ it('the DPoP walk-through: 201, the replayed proof 401, the token as Bearer 401,
     'HTTP/1.1 403',
   ]);
   expect(result.stdout).toMatch(/"text":"hello","sub":"local-dev-client","jkt":"[\w-]{43}"/);
+});
+
+it("README's banner sample is what npm start prints, but for the values generated at each start", () => {
+  const readmeText = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const sample = /```\n(Okta-protected API running locally[\s\S]*?)```/.exec(
+    readmeText,
+  )?.[1] as string;
+  const port = (name: string) => new RegExp(`(localhost|127\\.0\\.0\\.1):${env[name]}\\b`, 'g');
+  const printed = stack
+    .output()
+    .replace(port('API_PORT'), '$1:3000')
+    .replace(/(127\.0\.0\.1:)\d+\/oauth2/g, '$14000/oauth2')
+    .replace(/localhost:\d+ \(sign in/, 'localhost:8080 (sign in')
+    .replace(/API_PORT=\d+ /g, '')
+    .replace(/^( {2}Secret {6}).+$/m, '$1<secret>')
+    .replace(/password \S+$/m, 'password <password>')
+    .replace(
+      /--private-key \S+\/stacks\/\d+-client-key\.json/,
+      '--private-key <project>/.local/stacks/<pid>-client-key.json',
+    );
+  expect(printed).toContain(sample.trim());
 });

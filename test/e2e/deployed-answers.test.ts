@@ -1,9 +1,9 @@
 import { freePort } from '../../local/ports';
 import { requestToken } from '../../testkit/token-request';
 import { oktaClaims, rsaKey, sign, tamper } from '../../testkit/tokens';
-import { isolatedEnv, type Running, runTsx } from '../fixtures/processes';
-import { type DocumentedAnswer, documentedAnswers } from '../fixtures/readme';
-import { startLocalStack } from '../fixtures/local-stack';
+import { isolatedEnv, type Running, runTsx } from '../../testkit/processes';
+import { type DocumentedAnswer, documentedAnswers } from '../../testkit/readme';
+import { startLocalStack } from '../../testkit/local-stack';
 
 // What API Gateway answers on AWS, from serverless.yml (gateway responses, CORS, routes), asserted
 // against `npm start`. The same cases run against a deployed stage with E2E_API_URL, E2E_ISSUER,

@@ -5,8 +5,8 @@ import * as oidc from 'openid-client';
 import { freePort } from '../../local/ports';
 import { proof, proofKey } from '../../testkit/dpop';
 import { decodePayload } from '../../testkit/tokens';
-import { isolatedEnv, type Running, runTsx } from '../fixtures/processes';
-import { startLocalStack } from '../fixtures/local-stack';
+import { isolatedEnv, type Running, runTsx } from '../../testkit/processes';
+import { startLocalStack } from '../../testkit/local-stack';
 
 // DPoP end to end through `npm start`: tokens bound by the local issuer as Okta binds them, the
 // REQUEST authorizer on POST /api/messages, the replay table in dynalite. The client is

@@ -2,8 +2,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { requestToken } from '../../testkit/token-request';
 import { freePort } from '../../local/ports';
-import { isolatedEnv, type Running, runTsx } from '../fixtures/processes';
-import { startLocalStack } from '../fixtures/local-stack';
+import { isolatedEnv, type Running, runTsx } from '../../testkit/processes';
+import { startLocalStack } from '../../testkit/local-stack';
 import { tamper } from '../../testkit/tokens';
 
 // `npm start` as a user runs it, then real HTTP against what it printed.

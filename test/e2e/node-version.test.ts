@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unsupportedNode } from '../../settings/node-version.cjs';
-import { isolatedEnv, ROOT, run } from '../fixtures/processes';
+import { isolatedEnv, ROOT, run } from '../../testkit/processes';
 
 // `npm test` on a Node.js older than package.json's engines stops at once, with the one line
 // `npm start` prints, before any suite starts a process. The older Node.js is played by a preload

@@ -1,10 +1,10 @@
 import { freePort } from '../../local/ports';
-import { isolatedEnv, type Running, startTsx } from '../fixtures/processes';
-import { ProjectCopy } from '../fixtures/project-copy';
+import { isolatedEnv, type Running, startTsx } from '../../testkit/processes';
+import { ProjectCopy } from '../../testkit/project-copy';
 
 // `npm start` hands serverless offline two ports it picked free. Another program, or a stack
 // starting at the same moment, may take one before offline listens: offline then starts again on
-// other ports instead of failing the stack (test/fixtures/port-race-stack.ts spoils the first pick).
+// other ports instead of failing the stack (testkit/port-race-stack.ts spoils the first pick).
 // In a copy of the project: serverless offline builds into the folder it runs in.
 const folder = new ProjectCopy();
 let stack: Running | undefined;
@@ -15,7 +15,7 @@ afterAll(async () => {
 
 it('a port taken between the pick and the listen: offline starts again on others, and says so', async () => {
   stack = await startTsx(
-    'test/fixtures/port-race-stack.ts',
+    'testkit/port-race-stack.ts',
     // An Okta org rather than the local issuer: the public route asked here never reaches it.
     isolatedEnv({
       API_PORT: String(await freePort()),

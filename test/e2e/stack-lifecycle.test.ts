@@ -3,9 +3,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../local/ports';
 import { decodePayload } from '../../testkit/tokens';
-import { isolatedEnv, type Running, runTsx, startTsx } from '../fixtures/processes';
-import { startLocalStack } from '../fixtures/local-stack';
-import { ProjectCopy } from '../fixtures/project-copy';
+import { isolatedEnv, type Running, runTsx, startTsx } from '../../testkit/processes';
+import { startLocalStack } from '../../testkit/local-stack';
+import { ProjectCopy } from '../../testkit/project-copy';
 
 // Two `npm start` at the same moment, only API_PORT told apart: both come up on ports of their
 // own. Then each launcher is killed hard (SIGKILL), and nothing of its stack is left running.

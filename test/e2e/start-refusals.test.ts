@@ -1,5 +1,5 @@
-import { ProjectCopy } from '../fixtures/project-copy';
-import { isolatedEnv, runTsx } from '../fixtures/processes';
+import { ProjectCopy } from '../../testkit/project-copy';
+import { isolatedEnv, runTsx } from '../../testkit/processes';
 
 // `npm start` refuses what `serverless package` refuses, in one line, before starting anything.
 let copy: ProjectCopy;

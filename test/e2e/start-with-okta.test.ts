@@ -1,8 +1,8 @@
 import { createServer } from 'node:net';
-import { startLocalIssuerProcess } from '../fixtures/local-issuer';
+import { startLocalIssuerProcess } from '../../testkit/local-issuer';
 import { freePort } from '../../local/ports';
-import { isolatedEnv, runTsx } from '../fixtures/processes';
-import { startLocalStack } from '../fixtures/local-stack';
+import { isolatedEnv, runTsx } from '../../testkit/processes';
+import { startLocalStack } from '../../testkit/local-stack';
 
 // With OKTA_ISSUER set, `npm start` serves the API against that authorization server and starts no
 // issuer of its own. A separate local issuer process plays the real Okta org here.

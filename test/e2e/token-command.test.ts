@@ -2,9 +2,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LocalIssuerProcess, startLocalIssuerProcess } from '../fixtures/local-issuer';
+import { type LocalIssuerProcess, startLocalIssuerProcess } from '../../testkit/local-issuer';
 import { freePort } from '../../local/ports';
-import { isolatedEnv, runTsx } from '../fixtures/processes';
+import { isolatedEnv, runTsx } from '../../testkit/processes';
 import { decodePayload } from '../../testkit/tokens';
 
 // `npm run token` against a running local issuer, as a user runs it.

@@ -3,9 +3,9 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from '../../local/ports';
 import { decodePayload } from '../../testkit/tokens';
-import { isolatedEnv, type Running, runTsx } from '../fixtures/processes';
-import { startLocalStack } from '../fixtures/local-stack';
-import { ProjectCopy } from '../fixtures/project-copy';
+import { isolatedEnv, type Running, runTsx } from '../../testkit/processes';
+import { startLocalStack } from '../../testkit/local-stack';
+import { ProjectCopy } from '../../testkit/project-copy';
 
 // Two `npm start` in one folder: each keeps its own state, `npm run token` reaches the one it is
 // pointed at (or the only one), a third on taken ports says so, and a closed terminal cleans up.

@@ -6,7 +6,7 @@ import yaml from 'js-yaml';
 import { type JwksServer, startJwksServer } from '../../testkit/jwks-server';
 import { ROOT } from '../../testkit/paths';
 import { oktaClaims, rsaKey, sign, type TestKey } from '../../testkit/tokens';
-import { run } from '../fixtures/processes';
+import { run } from '../../testkit/processes';
 
 // Each authorizer's bundle carries Powertools in a file of its own beside it (plugins/esbuild.cjs),
 // loaded at its first log line: a cold start that answers allowed requests never loads it.

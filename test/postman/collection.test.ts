@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import newman, { type NewmanRunSummary } from 'newman';
 import { freePort } from '../../local/ports';
-import { isolatedEnv, ROOT, type Running } from '../fixtures/processes';
-import { startLocalStack } from '../fixtures/local-stack';
+import { isolatedEnv, ROOT, type Running } from '../../testkit/processes';
+import { startLocalStack } from '../../testkit/local-stack';
 
 // The Postman collection users import, run by newman against `npm start` on free ports.
 const COLLECTION = join(ROOT, 'postman/okta-api.postman_collection.json');

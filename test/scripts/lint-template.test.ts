@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { isolatedEnv, runTsx } from '../fixtures/processes';
+import { isolatedEnv, runTsx } from '../../testkit/processes';
 
 // Without cfn-lint, `npm run lint:template` says in one line how to get it, and packages nothing.
 it('says how to get cfn-lint when it is not installed', async () => {

@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { satisfies } from '../../route-table/access';
 import { compileRouteTable, type Route, RouteTableError } from '../../route-table/compile';
 import { METHODS, routeOf } from '../../route-table/patterns';
-import { answer, bearer, coldStart, tokenEvent } from '../fixtures/authorizer';
-import { allows, methodArn } from '../fixtures/iam';
+import { answer, bearer, coldStart, tokenEvent } from '../../testkit/authorizer';
+import { allows, methodArn } from '../../testkit/iam';
 import { type JwksServer, startJwksServer } from '../../testkit/jwks-server';
-import { captureLogs, type CapturedLogs } from '../fixtures/logs';
-import { propertyRuns } from '../fixtures/property-runs';
+import { captureLogs, type CapturedLogs } from '../../testkit/logs';
+import { propertyRuns } from '../../testkit/property-runs';
 import { oktaClaims, rsaKey, sign, type TestKey } from '../../testkit/tokens';
 
 // API Gateway caches the authorizer's policy per token and applies it to whatever route the token

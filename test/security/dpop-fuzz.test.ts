@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DpopProofError, verifyProof } from '../../authorizer/dpop';
-import { propertyRuns } from '../fixtures/property-runs';
+import { propertyRuns } from '../../testkit/property-runs';
 import { proof, proofKey, type ProofKey } from '../../testkit/dpop';
 
 // The proof parser fuzzed as the token parser is (fuzz.test.ts): whatever arrives in the DPoP

@@ -6,9 +6,9 @@ import {
   type RequestAuthorizerHandler,
   requestAnswer,
   requestEvent,
-} from '../fixtures/authorizer';
-import { captureLogs, type CapturedLogs } from '../fixtures/logs';
-import { methodArn } from '../fixtures/iam';
+} from '../../testkit/authorizer';
+import { captureLogs, type CapturedLogs } from '../../testkit/logs';
+import { methodArn } from '../../testkit/iam';
 import { MemoryReplayStore, type ReplayStore } from '../../authorizer/replay-store';
 import { startJwksServer, type JwksServer } from '../../testkit/jwks-server';
 import { proof, proofKey, type ProofKey } from '../../testkit/dpop';

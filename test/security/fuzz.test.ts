@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { answer, type AuthorizerHandler, bearer, coldStart } from '../fixtures/authorizer';
+import { answer, type AuthorizerHandler, bearer, coldStart } from '../../testkit/authorizer';
 import { type JwksServer, startJwksServer } from '../../testkit/jwks-server';
-import { captureLogs, type CapturedLogs } from '../fixtures/logs';
-import { propertyRuns } from '../fixtures/property-runs';
+import { captureLogs, type CapturedLogs } from '../../testkit/logs';
+import { propertyRuns } from '../../testkit/property-runs';
 import { oktaClaims, rsaKey, sign } from '../../testkit/tokens';
 
 // Property-based fuzzing: whatever arrives in the Authorization header, the authorizer never

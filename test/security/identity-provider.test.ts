@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { answer, bearer, coldStart } from '../fixtures/authorizer';
+import { answer, bearer, coldStart } from '../../testkit/authorizer';
 import { type JwksServer, startJwksServer } from '../../testkit/jwks-server';
-import { captureLogs, type CapturedLogs } from '../fixtures/logs';
+import { captureLogs, type CapturedLogs } from '../../testkit/logs';
 import { oktaClaims, rsaKey, sign, type TestKey } from '../../testkit/tokens';
 
 // The identity provider misbehaving: loopback JWKS servers that are stopped, slowed and made to

@@ -5,11 +5,11 @@ import { exportJWK } from 'jose';
 import { satisfies } from '../../route-table/access';
 import { bearerRoutes } from '../../route-table/compile';
 import { routes } from '../../routes';
-import { answer, type AuthorizerHandler, coldStart } from '../fixtures/authorizer';
-import { methodArn } from '../fixtures/iam';
+import { answer, type AuthorizerHandler, coldStart } from '../../testkit/authorizer';
+import { methodArn } from '../../testkit/iam';
 import { type JwksServer, startJwksServer } from '../../testkit/jwks-server';
-import { captureLogs, type CapturedLogs } from '../fixtures/logs';
-import { ROOT } from '../fixtures/processes';
+import { captureLogs, type CapturedLogs } from '../../testkit/logs';
+import { ROOT } from '../../testkit/processes';
 import { decodePayload, oktaClaims, sign } from '../../testkit/tokens';
 import { MATRIX, type MatrixCase, type MatrixContext, matrixKeys } from './matrix';
 

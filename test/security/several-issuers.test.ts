@@ -1,5 +1,5 @@
-import { answer, bearer, coldStart } from '../fixtures/authorizer';
-import { captureLogs, type CapturedLogs } from '../fixtures/logs';
+import { answer, bearer, coldStart } from '../../testkit/authorizer';
+import { captureLogs, type CapturedLogs } from '../../testkit/logs';
 import { startJwksServer, type JwksServer } from '../../testkit/jwks-server';
 import { oktaClaims, rsaKey, sign, type TestKey } from '../../testkit/tokens';
 

@@ -5,15 +5,15 @@ import JSZip from 'jszip';
 import { compileRouteTable } from '../../route-table/compile';
 import { DEPLOYED } from '../../settings/node-version.cjs';
 import { routes } from '../../routes';
-import { ACCOUNT, identityAllows, resolveIntrinsics } from '../fixtures/iam';
+import { ACCOUNT, identityAllows, resolveIntrinsics } from '../../testkit/iam';
 import {
   methodsByRoute,
   type Packaged,
   ProjectCopy,
   type Properties,
   type Resources,
-} from '../fixtures/project-copy';
-import { ROOT } from '../fixtures/processes';
+} from '../../testkit/project-copy';
+import { ROOT } from '../../testkit/processes';
 
 // serverless-offline ignores gateway responses, CORS origins and the authorizer TTL, so they are
 // checked here, on the CloudFormation template that `serverless package` builds for AWS. Each

@@ -5,10 +5,10 @@ import {
   coldStart,
   METHOD_ARN,
   tokenEvent,
-} from '../../fixtures/authorizer';
-import { methodArn, STAGE_PREFIX } from '../../fixtures/iam';
+} from '../../../testkit/authorizer';
+import { methodArn, STAGE_PREFIX } from '../../../testkit/iam';
 import { startJwksServer, type JwksServer } from '../../../testkit/jwks-server';
-import { captureLogs, type CapturedLogs } from '../../fixtures/logs';
+import { captureLogs, type CapturedLogs } from '../../../testkit/logs';
 import { oktaClaims, rsaKey, sign, type TestKey, withAlg } from '../../../testkit/tokens';
 
 let trusted: TestKey;

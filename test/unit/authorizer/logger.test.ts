@@ -1,5 +1,5 @@
-import { withEnv } from '../../fixtures/env';
-import { captureLogs } from '../../fixtures/logs';
+import { withEnv } from '../../../testkit/env';
+import { captureLogs } from '../../../testkit/logs';
 
 type LoggerModule = typeof import('../../../authorizer/logger');
 

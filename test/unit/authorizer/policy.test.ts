@@ -1,7 +1,7 @@
 import { buildPolicy, createPolicies, parseMethodArn, toContext } from '../../../authorizer/policy';
 import { bearerRoutes, compileRouteTable } from '../../../route-table/compile';
 import { routes } from '../../../routes';
-import { allows, STAGE_PREFIX } from '../../fixtures/iam';
+import { allows, STAGE_PREFIX } from '../../../testkit/iam';
 
 const claims = {
   sub: 'svc',

@@ -1,5 +1,5 @@
-import { bearer, coldStartRequest, requestAnswer, requestEvent } from '../../fixtures/authorizer';
-import { captureLogs, type CapturedLogs } from '../../fixtures/logs';
+import { bearer, coldStartRequest, requestAnswer, requestEvent } from '../../../testkit/authorizer';
+import { captureLogs, type CapturedLogs } from '../../../testkit/logs';
 import { MemoryReplayStore } from '../../../authorizer/replay-store';
 import { startJwksServer, type JwksServer } from '../../../testkit/jwks-server';
 import { oktaClaims, rsaKey, sign, type TestKey } from '../../../testkit/tokens';

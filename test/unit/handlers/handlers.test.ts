@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { parseOrigins } from '../../../settings/cors';
-import { withEnv } from '../../fixtures/env';
+import { withEnv } from '../../../testkit/env';
 
 type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 

@@ -4,11 +4,11 @@ import {
   bearer,
   coldStart,
   tokenEvent,
-} from '../../fixtures/authorizer';
-import { methodArn } from '../../fixtures/iam';
-import { type LocalIssuerProcess, startLocalIssuerProcess } from '../../fixtures/local-issuer';
-import { captureLogs, type CapturedLogs } from '../../fixtures/logs';
-import { ProjectCopy } from '../../fixtures/project-copy';
+} from '../../../testkit/authorizer';
+import { methodArn } from '../../../testkit/iam';
+import { type LocalIssuerProcess, startLocalIssuerProcess } from '../../../testkit/local-issuer';
+import { captureLogs, type CapturedLogs } from '../../../testkit/logs';
+import { ProjectCopy } from '../../../testkit/project-copy';
 import { basicAuth, tokenEndpoint } from '../../../testkit/token-request';
 import { signInUser } from '../../../local/user-sign-in';
 import { decodePayload, tamper } from '../../../testkit/tokens';

@@ -1,4 +1,4 @@
-import { type LocalIssuerProcess, startLocalIssuerProcess } from '../../fixtures/local-issuer';
+import { type LocalIssuerProcess, startLocalIssuerProcess } from '../../../testkit/local-issuer';
 import { basicAuth, tokenEndpoint } from '../../../testkit/token-request';
 import { decodePayload } from '../../../testkit/tokens';
 

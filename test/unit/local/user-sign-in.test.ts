@@ -7,7 +7,7 @@ import {
   type UserSignIn,
 } from '../../../local/user-sign-in';
 import { decodePayload } from '../../../testkit/tokens';
-import { type LocalIssuerProcess, startLocalIssuerProcess } from '../../fixtures/local-issuer';
+import { type LocalIssuerProcess, startLocalIssuerProcess } from '../../../testkit/local-issuer';
 
 // A user signs in with the authorization code flow and PKCE, as the demo app and
 // `npm run token -- --user` do, and gets tokens shaped like Okta's user tokens.
