@@ -358,7 +358,7 @@ ${targets.map(([what, measured, met]) => `| ${what} | ${measured} | ${met ? 'yes
 
 ## Route tables and policy sizes
 
-The authorizer returns one policy per token, right for every route (see README, "Levels of access").
+The authorizer returns one policy per token, right for every route (ARCHITECTURE.md, "One cache-safe policy per token").
 It is computed once per scope list in a warm container, and kept with a repeated token's verified claims;
 the rows above include that. With the
 50-route table (ten resources × list, create, read, update, delete; \`testkit/route-tables.ts\`) the
@@ -377,7 +377,7 @@ small JSON document, far from Lambda's 6 MB response limit.
 ## What logging costs
 
 At ${DEPLOYED_LOG_LEVEL} (the deployed default) refusals are logged, one line each, and allows are not. The
-decision metrics (README, "Operating it") are CloudWatch Logs metric filters over those lines: they
+decision metrics (docs/operations.md) are CloudWatch Logs metric filters over those lines: they
 add nothing per request and nothing to the bundle. An EMF metric line per decision would cost about
 what a DEBUG line per allow costs here, and its library would add to the bundle.
 At DEBUG every decision is logged; what that adds per allowed request:

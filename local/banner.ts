@@ -111,7 +111,7 @@ function tryIt(apiUrl: string, table: RouteTable, token: string): string[] {
         args: ` -- --scope ${scope}`,
       })),
   ];
-  // Routes that take DPoP only are called with a proof: README's DPoP walk-through.
+  // Routes that take DPoP only are called with a proof: the DPoP walk-through in docs/local-development.md.
   const bearerRoutes = table.protectedRoutes.filter((route) => route.dpop !== 'required');
   for (const [index, token] of tokens.entries()) {
     lines.push(`  ${token.name}=$(${tokenCommand}${token.args})`);

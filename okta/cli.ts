@@ -160,7 +160,7 @@ export function oneLine(error: unknown): string {
       e.status === 401
         ? ' (check the credentials)'
         : e.status === 403
-          ? ' (the credentials lack a scope or admin role this needs: README)'
+          ? ' (the credentials lack a scope or admin role this needs: SECURITY.md, "The Okta org")'
           : '';
     return `Okta answered ${e.status}: ${e.errorSummary}${hint}`;
   }

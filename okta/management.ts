@@ -37,7 +37,7 @@ export function readManagementSettings(env: NodeJS.ProcessEnv): ManagementSettin
   const raw = env.OKTA_CLIENT_ORGURL?.trim();
   if (!raw) {
     throw new ConfigError(
-      'OKTA_CLIENT_ORGURL is not set: set it to your Okta org, e.g. https://dev-123456.okta.com (README: Deploying with a real Okta org).',
+      'OKTA_CLIENT_ORGURL is not set: set it to your Okta org, e.g. https://dev-123456.okta.com (README: Set up Okta and deploy).',
     );
   }
   let url: URL;
@@ -107,7 +107,7 @@ export function readManagementSettings(env: NodeJS.ProcessEnv): ManagementSettin
 export function describeCredentials(settings: ManagementSettings): string {
   return settings.mode === 'PrivateKey'
     ? `OAuth for Okta (client ${settings.clientId}, scopes ${settings.scopes})`
-    : "an API token (SSWS): it acts with all of its admin's permissions; prefer OAuth for Okta (README)";
+    : "an API token (SSWS): it acts with all of its admin's permissions; prefer OAuth for Okta (SECURITY.md)";
 }
 
 /**

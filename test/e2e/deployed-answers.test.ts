@@ -48,7 +48,7 @@ const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 const answers = documentedAnswers();
 
-/** How to send each request of README's table. */
+/** How to send each request of docs/api.md's table. */
 const requests: Record<string, () => Promise<Response>> = {
   'hello without a token': () => get('/api/hello'),
   'messages with a ReadOnly token': () => get('/api/messages', bearer(tokens.readOnly)),
@@ -73,11 +73,11 @@ const requests: Record<string, () => Promise<Response>> = {
 };
 const UNREACHABLE_ISSUER = "whoami while the issuer's keys cannot be fetched";
 
-it("covers every row of README's table, and README every request", () => {
+it("covers every row of docs/api.md's table, and docs/api.md every request", () => {
   expect([...answers.keys()].sort()).toEqual([...Object.keys(requests), UNREACHABLE_ISSUER].sort());
 });
 
-/** The response against README's row: status, the exact body where it has one, the headers. */
+/** The response against docs/api.md's row: status, the exact body where it has one, the headers. */
 async function expectDocumented(response: Response, name: string): Promise<void> {
   const documented = answers.get(name) as DocumentedAnswer;
   const text = await response.text();

@@ -10,7 +10,7 @@ import { startLocalStack } from '../../testkit/local-stack';
 
 // DPoP end to end through `npm start`: tokens bound by the local issuer as Okta binds them, the
 // REQUEST authorizer on POST /api/messages, the replay table in dynalite. The client is
-// openid-client's DPoP support, independent of ours; then the token and proof commands README uses.
+// openid-client's DPoP support, independent of ours; then the token and proof commands docs/local-development.md uses.
 let stack: Running;
 let env: NodeJS.ProcessEnv;
 let api: string;
@@ -155,7 +155,7 @@ it("the DPoP-required client is refused a token without a proof, in Okta's words
   });
 });
 
-it("README's walk-through: token --dpop, proof, a replayed proof and the token as Bearer", async () => {
+it("the DPoP walk-through: token --dpop, proof, a replayed proof and the token as Bearer", async () => {
   const url = `${api}/api/messages`;
   const run = async (script: string, args: string[]) => {
     const result = await runTsx(script, args, env);

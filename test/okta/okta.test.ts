@@ -506,7 +506,7 @@ describe('OAuth for Okta (PrivateKey): the preferred credentials', () => {
     const apply = await okta(['apply'], credentials);
     expect(apply.code).toBe(1);
     expect(apply.lines.at(-1)).toBe(
-      'Okta answered 403: You do not have permission to perform the requested action (the credentials lack a scope or admin role this needs: README)',
+      'Okta answered 403: You do not have permission to perform the requested action (the credentials lack a scope or admin role this needs: SECURITY.md, "The Okta org")',
     );
     expect(writes().filter((w) => !w.startsWith('POST /oauth2/'))).toEqual([
       'POST /api/v1/authorizationServers',
