@@ -3,17 +3,7 @@
  * same RS256 (RSA-2048) tokens and JWKS for all; then bundle sizes and cold-start load times.
  * Prints the table and writes BENCHMARKS.md and bench/chart.svg.
  */
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { startJwksServer } from '../testkit/jwks-server';
@@ -38,16 +28,21 @@ import {
   jsonwebtokenVerify,
   oktaJwtVerifier,
 } from './contenders';
-import { callsPerContender, compare, type Measurement, pairedRatio } from './measure';
+import { callsPerContender, compare } from './measure';
+import {
+  DEPLOYED_LOG_LEVEL,
+  keyFigures,
+  type PolicySize,
+  render,
+  RESULTS_DIR,
+  runtimeComparison,
+} from './report';
 
 const STAGE = 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod';
 const METHOD_ARN = `${STAGE}/GET/api/whoami`;
 /** The 50-route table: a client that reads orders and writes customers, reading one order. */
 const FIFTY_ROUTES_SCOPES = ['orders:read', 'customers:write'];
 const FIFTY_ROUTES_ARN = `${STAGE}/GET/api/orders/42`;
-/** What a deployed stage logs by default (serverless.yml: LOG_LEVEL, default INFO). */
-const DEPLOYED_LOG_LEVEL = 'INFO';
-const TARGETS = { freeOverVerifySync: 1.15, repeatedOverFloor: 0.1, bundleKb: 50, loadMs: 20 };
 
 type Handler = (event: APIGatewayTokenAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
 
@@ -176,15 +171,6 @@ async function main(): Promise<void> {
   process.exitCode = allMet ? 0 : 1;
 }
 
-interface PolicySize {
-  table: string;
-  token: string;
-  statements: number;
-  resources: number;
-  policyBytes: number;
-  resultBytes: number;
-}
-
 /** What the authorizer returns, per table and token: its policy's size, and with context. */
 function policySizes(): PolicySize[] {
   const cases: [string, RouteTableInput, string, string[]][] = [
@@ -251,288 +237,6 @@ function silenceStdout(): { restore: () => void } {
       closeSync(sink);
     },
   };
-}
-
-function render(
-  results: Measurement[],
-  logging: Measurement[],
-  built: Awaited<ReturnType<typeof bundles>>,
-  firstInvocation: Awaited<ReturnType<typeof firstInvocationFetches>>,
-  tables: {
-    fiftyBundleBytes: number;
-    policies: PolicySize[];
-    fiftyCompileMs: number;
-    nodeModulesMs: number;
-  },
-) {
-  const byName = (prefix: string) => results.find((r) => r.name.startsWith(prefix))!;
-  const floorUs = byName('floor').medianUs;
-  const verifySyncUs = byName('aws-jwt-verify').medianUs;
-  const fresh = byName('our authorizer handler, fresh');
-  const repeated = byName('our authorizer handler, same');
-  const freshFifty = byName('our handler, 50-route table, fresh');
-  const repeatedFifty = byName('our handler, 50-route table, same');
-  const authorizer = built.find((b) => b.name === 'authorizer')!;
-  const us = (n: number) => n.toFixed(1);
-  const kb = (bytes: number) => (bytes / 1024).toFixed(1);
-
-  const floorM = byName('floor');
-  const verifySyncM = byName('aws-jwt-verify');
-  const rows = results.map(
-    (r) =>
-      `| ${r.name} | ${us(r.medianUs)} | ${us(r.p99Us)} | ${pairedRatio(r, floorM).toFixed(2)}x |`,
-  );
-  const overVerifySync = (m: Measurement) => pairedRatio(m, verifySyncM);
-  const overFloor = (m: Measurement) => pairedRatio(m, floorM);
-  const targets = [
-    [
-      `Fresh token through the whole handler ≤ ${TARGETS.freeOverVerifySync} × aws-jwt-verify verifySync`,
-      `${us(fresh.medianUs)} µs vs ${us(verifySyncUs)} µs: ${overVerifySync(fresh).toFixed(2)} ×`,
-      overVerifySync(fresh) <= TARGETS.freeOverVerifySync,
-    ],
-    [
-      `Repeated token ≤ ${TARGETS.repeatedOverFloor} × the floor`,
-      `${us(repeated.medianUs)} µs vs ${us(floorUs)} µs: ${overFloor(repeated).toFixed(3)} ×`,
-      overFloor(repeated) <= TARGETS.repeatedOverFloor,
-    ],
-    [
-      `50-route table: fresh token ≤ ${TARGETS.freeOverVerifySync} × aws-jwt-verify verifySync`,
-      `${us(freshFifty.medianUs)} µs vs ${us(verifySyncUs)} µs: ${overVerifySync(freshFifty).toFixed(2)} ×`,
-      overVerifySync(freshFifty) <= TARGETS.freeOverVerifySync,
-    ],
-    [
-      `50-route table: repeated token ≤ ${TARGETS.repeatedOverFloor} × the floor`,
-      `${us(repeatedFifty.medianUs)} µs vs ${us(floorUs)} µs: ${overFloor(repeatedFifty).toFixed(3)} ×`,
-      overFloor(repeatedFifty) <= TARGETS.repeatedOverFloor,
-    ],
-    [
-      `Authorizer bundle ≤ ${TARGETS.bundleKb} KB minified`,
-      `${kb(authorizer.minifiedBytes)} KB, and ${kb(authorizer.separateBytes)} KB loaded at its first log line (zip of both ${kb(authorizer.zipBytes)} KB)`,
-      authorizer.minifiedBytes <= TARGETS.bundleKb * 1024,
-    ],
-    [
-      `Authorizer bundle loads in ≤ ${TARGETS.loadMs} ms`,
-      `${authorizer.loadMedianMs.toFixed(1)} ms (median of ${authorizer.loadSamplesMs.length} cold loads), of which Node.js's node:crypto and node:https ${tables.nodeModulesMs.toFixed(1)} ms`,
-      authorizer.loadMedianMs <= TARGETS.loadMs,
-    ],
-    [
-      'First request after a cold start makes no JWKS request',
-      `${firstInvocation.atInit} at init (prefetch), ${firstInvocation.duringFirstInvocation} during the first request (${firstInvocation.effect})`,
-      firstInvocation.atInit === 1 && firstInvocation.duringFirstInvocation === 0,
-    ],
-  ] as const;
-  const allMet = targets.every(([, , met]) => met);
-
-  const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  const machine = `${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${process.platform} ${process.arch}, Node.js ${process.version}`;
-  const table = [
-    '| operation | median µs | p99 µs | × floor |',
-    '| --- | ---: | ---: | ---: |',
-    ...rows,
-  ].join('\n');
-  const markdown = `# Benchmarks
-
-Generated by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, on ${machine}.
-Absolute numbers depend on the machine; the ratios are what the targets are about.
-
-![RS256 access token verification, µs per operation](bench/chart.svg)
-
-## Verifying one RS256 access token
-
-One process, one RSA-2048 key and JWKS, ${results[0]!.samples} timed calls per row, in ${results[0]!.roundMediansUs.length}
-interleaved rounds after a warm-up. "× floor" and the targets' ratios are paired: the median, over
-rounds, of the ratio of the two rows' medians in that round (the two ran milliseconds apart, so a slow
-spell of this shared machine lands on both sides of each ratio). Every contender checks the signature, expiry, issuer, audience and that \`scp\`
-includes \`AccessAll\`. Each "fresh token" call gets a token it has never seen; "same token" repeats one.
-Our handler is the bundle \`serverless package\` deploys, called as Lambda calls it (event in, policy
-out, a new event parsed from JSON each time), logging at ${DEPLOYED_LOG_LEVEL}, the level a deployed stage uses
-by default; its log lines go to /dev/null.
-
-${table}
-
-## Targets
-
-| target | measured | met |
-| --- | --- | --- |
-${targets.map(([what, measured, met]) => `| ${what} | ${measured} | ${met ? 'yes' : '**no**'} |`).join('\n')}
-
-## Route tables and policy sizes
-
-The authorizer returns one policy per token, right for every route (ARCHITECTURE.md, "One cache-safe policy per token").
-It is computed once per scope list in a warm container, and kept with a repeated token's verified claims;
-the rows above include that. With the
-50-route table (ten resources × list, create, read, update, delete; \`testkit/route-tables.ts\`) the
-bundle is ${kb(tables.fiftyBundleBytes)} KB minified (the table is compiled at build time, in
-${tables.fiftyCompileMs.toFixed(1)} ms; the deployed bundle carries only its result).
-
-| table | token | statements | resources | policy bytes | result bytes (with context) |
-| --- | --- | ---: | ---: | ---: | ---: |
-${tables.policies.map((p) => `| ${p.table} | ${p.token} | ${p.statements} | ${p.resources} | ${p.policyBytes} | ${p.resultBytes} |`).join('\n')}
-
-API Gateway publishes no limit on the size of an authorizer's policy for REST APIs; its documented
-limits are 1,600 bytes for a method ARN and 512 characters for each resource ARN in the policy (every
-one here is under 100). The largest policy above, every route of the 50-route table, is the size of a
-small JSON document, far from Lambda's 6 MB response limit.
-
-## What logging costs
-
-At ${DEPLOYED_LOG_LEVEL} (the deployed default) refusals are logged, one line each, and allows are not. The
-decision metrics (docs/operations.md) are CloudWatch Logs metric filters over those lines: they
-add nothing per request and nothing to the bundle. An EMF metric line per decision would cost about
-what a DEBUG line per allow costs here, and its library would add to the bundle.
-At DEBUG every decision is logged; what that adds per allowed request:
-
-| operation | median µs | p99 µs | added to the ${DEPLOYED_LOG_LEVEL} median |
-| --- | ---: | ---: | ---: |
-${logging
-  .map((m) => {
-    const base = m.name.includes('fresh') ? fresh : repeated;
-    return `| ${m.name} | ${us(m.medianUs)} | ${us(m.p99Us)} | +${us(m.medianUs - base.medianUs)} µs |`;
-  })
-  .join('\n')}
-
-## Cold start
-
-Bundles built as serverless-esbuild builds them for \`serverless package\` (options from serverless.yml);
-zip sizes from \`serverless package\`. Each load is a fresh Node.js process that does what the Lambda
-Node.js runtime does (bench/cold-load.mjs): it has node:http, node:fs and node:path loaded, then
-\`import()\`s the bundle. Median of ${authorizer.loadSamplesMs.length}; init adds what the module schedules for the next turn of the
-event loop: the authorizer issues its JWKS prefetch there (and the DPoP authorizer then loads its
-AWS SDK, below), work of the cold start done after module evaluation.
-
-| Lambda | minified | loaded on first use | zip | load (median) | init, prefetch issued (median) |
-| --- | ---: | ---: | ---: | ---: | ---: |
-${built.map((b) => `| ${b.name} | ${kb(b.minifiedBytes)} KB | ${b.separateBytes > 0 ? `${kb(b.separateBytes)} KB` : '-'} | ${kb(b.zipBytes)} KB | ${b.loadMedianMs.toFixed(1)} ms | ${b.initMedianMs.toFixed(1)} ms |`).join('\n')}
-
-Node.js's own modules that any verifier of Okta tokens needs, node:crypto (the signature) and
-node:https (the JWKS), take ${tables.nodeModulesMs.toFixed(1)} ms to load in the same kind of process: that part of
-the authorizer's load is Node's. The Powertools Logger is a file of its own beside each authorizer's bundle
-(plugins/esbuild.cjs), loaded and built at the first log line: a cold start answering allowed
-requests at INFO never loads it. JWKS requests: ${firstInvocation.atInit} during init (the prefetch), ${firstInvocation.duringFirstInvocation} during the first invocation.
-
-## The verified-token cache
-
-A warm container remembers up to 1,000 verified tokens (authorizer/token-cache.ts). An entry matches
-only the very same token, compared whole; it is found by a hash of the signature's last 43 characters.
-A token is admitted on its second verification, so tokens seen once cost nothing to keep and cannot
-push out the ones in use; past the bound the least recently used goes. A hit skips the signature
-check only: expiry and the route's scopes are checked on every request, failures are never stored,
-and the cache is emptied whenever the JWKS is fetched again. Memory: about 1.5 KB per Okta-sized
-token, so about 1.5 MB when full, plus 4,000 small integers; the 8 KB header limit bounds the worst
-case near 9 MB.
-`;
-  return {
-    table: `\n${table}\n\n${targets.map(([w, m, met]) => `${met ? 'met   ' : 'MISSED'}  ${w}: ${m}`).join('\n')}`,
-    markdown,
-    allMet,
-  };
-}
-
-const RESULTS_DIR = join(ROOT, 'bench/results');
-
-/** One run's figures, for comparing Node.js majors: medians, the targets' ratios, the cold load. */
-interface KeyFigures {
-  node: string;
-  date: string;
-  medianUs: Record<string, number>;
-  freshOverVerifySync: number;
-  repeatedOverFloor: number;
-  coldLoadMs: number;
-  bundleBytes: number;
-  /**
-   * How the cold load was taken: 'lambda-runtime' (bench/cold-load.mjs, the bundle imported as
-   * Lambda's runtime does, Powertools in a file of its own). Runs without it required the bundle
-   * from \`node -e\` (which has node:crypto loaded already), Powertools inside the bundle.
-   */
-  coldLoad?: 'lambda-runtime';
-  nodeModulesMs?: number;
-}
-
-function keyFigures(
-  results: Measurement[],
-  authorizer: { minifiedBytes: number; loadMedianMs: number },
-  nodeModulesMs: number,
-): KeyFigures {
-  const byName = (prefix: string) => results.find((r) => r.name.startsWith(prefix))!;
-  return {
-    node: process.version,
-    date: new Date().toISOString().slice(0, 10),
-    medianUs: Object.fromEntries(results.map((r) => [r.name, Number(r.medianUs.toFixed(2))])),
-    freshOverVerifySync: Number(
-      pairedRatio(byName('our authorizer handler, fresh'), byName('aws-jwt-verify')).toFixed(3),
-    ),
-    repeatedOverFloor: Number(
-      pairedRatio(byName('our authorizer handler, same'), byName('floor')).toFixed(3),
-    ),
-    coldLoadMs: Number(authorizer.loadMedianMs.toFixed(2)),
-    bundleBytes: authorizer.minifiedBytes,
-    coldLoad: 'lambda-runtime',
-    nodeModulesMs: Number(nodeModulesMs.toFixed(2)),
-  };
-}
-
-/** BENCHMARKS.md's section comparing this run with the other Node.js majors in bench/results/. */
-function runtimeComparison(current: KeyFigures): string {
-  if (!existsSync(RESULTS_DIR)) return '';
-  const others = readdirSync(RESULTS_DIR)
-    .filter((f) => /^node\d+\.json$/.test(f))
-    .map((f) => JSON.parse(readFileSync(join(RESULTS_DIR, f), 'utf8')) as KeyFigures)
-    .filter((o) => o.node.split('.')[0] !== current.node.split('.')[0]);
-  return others
-    .map((other) => {
-      const change = (now: number, then: number) => {
-        const pct = ((now - then) / then) * 100;
-        return `${pct >= 0 ? '+' : ''}${pct.toFixed(0)}%`;
-      };
-      const row = (what: string, now: number, then: number, unit: string) =>
-        `| ${what} | ${then}${unit} | ${now}${unit} | ${change(now, then)} |`;
-      const rows = [
-        ...Object.entries(current.medianUs)
-          .filter(([name]) => other.medianUs[name] !== undefined)
-          .map(([name, now]) => row(name, now, other.medianUs[name] as number, ' µs')),
-        row(
-          'fresh token ÷ aws-jwt-verify (ratio)',
-          current.freshOverVerifySync,
-          other.freshOverVerifySync,
-          '',
-        ),
-        row(
-          'repeated token ÷ floor (ratio)',
-          current.repeatedOverFloor,
-          other.repeatedOverFloor,
-          '',
-        ),
-        // Cold loads taken another way, or another bundle layout, do not compare.
-        ...(current.coldLoad === other.coldLoad
-          ? [
-              row(
-                'cold load of the authorizer bundle',
-                current.coldLoadMs,
-                other.coldLoadMs,
-                ' ms',
-              ),
-              row(
-                "Node.js's node:crypto and node:https, loaded",
-                current.nodeModulesMs ?? 0,
-                other.nodeModulesMs ?? 0,
-                ' ms',
-              ),
-              row('authorizer bundle, minified', current.bundleBytes, other.bundleBytes, ' B'),
-            ]
-          : []),
-      ];
-      return `
-## ${current.node} against ${other.node}
-
-The same benchmark on this machine under each Node.js (${other.node} on ${other.date}, from
-\`bench/results/\`). Lambda runs \`nodejs${current.node.slice(1).split('.')[0]}.x\`; a positive change is slower (or larger).${current.coldLoad === other.coldLoad ? '' : ` The ${other.node} run took its cold loads another way (before bench/cold-load.mjs), so they are left out.`}
-
-| figure | ${other.node} | ${current.node} | change |
-| --- | ---: | ---: | ---: |
-${rows.join('\n')}
-`;
-    })
-    .join('');
 }
 
 main().catch((error: unknown) => {

@@ -67,10 +67,64 @@ export async function benchDpop(
   };
   const deployed = await dpopAuthorizerBundle(env);
   const runtimeSdk = await dpopAuthorizerBundle(env, { runtimeSdk: true });
+  const oursOp = ourAuthorizer(deployed.file, env);
+  const theirsOp = auth0Middleware(issuer, client.jkt);
+  console.error('measuring DPoP...');
+  const results = await compare([
+    { name: 'ours, DPoP: fresh token, fresh proof', op: oursOp(oursFresh, oursFreshProofs) },
+    {
+      name: 'express-oauth2-jwt-bearer, DPoP: fresh token, fresh proof',
+      op: theirsOp(theirsFresh, theirsFreshProofs),
+    },
+    {
+      name: 'ours, DPoP: repeated token, fresh proof',
+      op: oursOp(repeatedTokens, oursRepeatedProofs),
+    },
+    {
+      name: 'express-oauth2-jwt-bearer, DPoP: repeated token, fresh proof',
+      op: theirsOp(repeatedTokens, theirsRepeatedProofs),
+    },
+  ]);
+  const [oursF, theirsF, oursR, theirsR] = results as [
+    Measurement,
+    Measurement,
+    Measurement,
+    Measurement,
+  ];
+
+  const writeMs = await dynaliteWriteMs();
+  const us = (value: number) => value.toFixed(1);
+  const fresh = pairedRatio(oursF, theirsF);
+  const again = pairedRatio(oursR, theirsR);
+  const targets: [string, string, boolean][] = [
+    [
+      `DPoP, fresh token and fresh proof ≤ ${DPOP_TARGETS.freshOverAuth0} × express-oauth2-jwt-bearer`,
+      `${us(oursF.medianUs)} µs vs ${us(theirsF.medianUs)} µs: ${fresh.toFixed(2)} ×`,
+      fresh <= DPOP_TARGETS.freshOverAuth0,
+    ],
+    [
+      `DPoP, repeated token and fresh proof ≤ ${DPOP_TARGETS.repeatedOverAuth0} × express-oauth2-jwt-bearer`,
+      `${us(oursR.medianUs)} µs vs ${us(theirsR.medianUs)} µs: ${again.toFixed(2)} ×`,
+      again <= DPOP_TARGETS.repeatedOverAuth0,
+    ],
+    [
+      `DPoP authorizer bundle loads in ≤ ${DPOP_TARGETS.loadMs} ms (as deployed)`,
+      `${deployed.loadMedianMs.toFixed(1)} ms (median of 15 cold loads); ${deployed.initMedianMs.toFixed(1)} ms with the AWS SDK, loaded on the next turn`,
+      deployed.loadMedianMs <= DPOP_TARGETS.loadMs,
+    ],
+  ];
+  const markdown = dpopMarkdown(results, targets, deployed, runtimeSdk, writeMs);
+  return { results, markdown, targets };
+}
+
+type Operation = (accessTokens: string[], proofs: string[]) => (i: number) => Promise<void>;
+
+/** Our DPoP authorizer as deployed, with a replay store in memory, called as Lambda calls it. */
+function ourAuthorizer(file: string, env: NodeJS.ProcessEnv): Operation {
   Object.assign(process.env, env);
-  delete require.cache[require.resolve(deployed.file)];
+  delete require.cache[require.resolve(file)];
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const ours = require(deployed.file) as {
+  const ours = require(file) as {
     handler: Handler;
     useReplayStore: (store: ReplayStore) => void;
   };
@@ -88,11 +142,17 @@ export async function benchDpop(
         requestContext: { apiId: API_ID, domainName: HOST, path: PATH, stage: 'dev' },
       }),
     ) as APIGatewayRequestAuthorizerEvent;
-  const oursOp = (accessTokens: string[], proofs: string[]) => async (i: number) => {
+  return (accessTokens, proofs) => async (i) => {
     const result = await ours.handler(event(accessTokens[i] as string, proofs[i] as string));
     if (result.policyDocument.Statement[0]?.Effect !== 'Allow') throw new Error('not allowed');
   };
+}
 
+/**
+ * Auth0's express-oauth2-jwt-bearer with DPoP required, called as Express calls it, plus the scope
+ * check and the in-memory `jti` replay check it leaves to its user.
+ */
+function auth0Middleware(issuer: string, jkt: string): Operation {
   const middleware = auth({
     issuer,
     jwksUri: `${issuer}/v1/keys`,
@@ -101,7 +161,7 @@ export async function benchDpop(
     dpop: { enabled: true, required: true, iatOffset: 300 },
   });
   const replay = new MemoryReplayStore();
-  const theirsOp = (accessTokens: string[], proofs: string[]) => (i: number) =>
+  return (accessTokens, proofs) => (i) =>
     new Promise<void>((resolve, reject) => {
       const headers: Record<string, string> = {
         host: HOST,
@@ -128,34 +188,14 @@ export async function benchDpop(
         ).jti as string;
         const now = Date.now() / 1000;
         void replay
-          .claim(`${client.jkt}:${jti}`, now + 300, now)
+          .claim(`${jkt}:${jti}`, now + 300, now)
           .then((fresh) => (fresh ? resolve() : reject(new Error('replay'))));
       });
     });
+}
 
-  console.error('measuring DPoP...');
-  const results = await compare([
-    { name: 'ours, DPoP: fresh token, fresh proof', op: oursOp(oursFresh, oursFreshProofs) },
-    {
-      name: 'express-oauth2-jwt-bearer, DPoP: fresh token, fresh proof',
-      op: theirsOp(theirsFresh, theirsFreshProofs),
-    },
-    {
-      name: 'ours, DPoP: repeated token, fresh proof',
-      op: oursOp(repeatedTokens, oursRepeatedProofs),
-    },
-    {
-      name: 'express-oauth2-jwt-bearer, DPoP: repeated token, fresh proof',
-      op: theirsOp(repeatedTokens, theirsRepeatedProofs),
-    },
-  ]);
-  const [oursF, theirsF, oursR, theirsR] = results as [
-    Measurement,
-    Measurement,
-    Measurement,
-    Measurement,
-  ];
-
+/** One conditional write to dynalite, as the authorizer makes it: the median of 180. */
+async function dynaliteWriteMs(): Promise<number> {
   // One conditional write to dynalite, as the authorizer makes it.
   const table = await startReplayTable('bench-replay');
   const store = new DynamoReplayStore(
@@ -174,30 +214,21 @@ export async function benchDpop(
   }
   await table.close();
   writes.sort((a, b) => a - b);
-  const writeMs = writes[Math.floor(writes.length / 2)] as number;
+  return writes[Math.floor(writes.length / 2)] as number;
+}
 
+type Bundle = Awaited<ReturnType<typeof dpopAuthorizerBundle>>;
+
+function dpopMarkdown(
+  results: Measurement[],
+  targets: [string, string, boolean][],
+  deployed: Bundle,
+  runtimeSdk: Bundle,
+  writeMs: number,
+): string {
   const us = (value: number) => value.toFixed(1);
-  const fresh = pairedRatio(oursF, theirsF);
-  const again = pairedRatio(oursR, theirsR);
-  const targets: [string, string, boolean][] = [
-    [
-      `DPoP, fresh token and fresh proof ≤ ${DPOP_TARGETS.freshOverAuth0} × express-oauth2-jwt-bearer`,
-      `${us(oursF.medianUs)} µs vs ${us(theirsF.medianUs)} µs: ${fresh.toFixed(2)} ×`,
-      fresh <= DPOP_TARGETS.freshOverAuth0,
-    ],
-    [
-      `DPoP, repeated token and fresh proof ≤ ${DPOP_TARGETS.repeatedOverAuth0} × express-oauth2-jwt-bearer`,
-      `${us(oursR.medianUs)} µs vs ${us(theirsR.medianUs)} µs: ${again.toFixed(2)} ×`,
-      again <= DPOP_TARGETS.repeatedOverAuth0,
-    ],
-    [
-      `DPoP authorizer bundle loads in ≤ ${DPOP_TARGETS.loadMs} ms (as deployed)`,
-      `${deployed.loadMedianMs.toFixed(1)} ms (median of 15 cold loads); ${deployed.initMedianMs.toFixed(1)} ms with the AWS SDK, loaded on the next turn`,
-      deployed.loadMedianMs <= DPOP_TARGETS.loadMs,
-    ],
-  ];
   const kb = (bytes = 0) => (bytes / 1024).toFixed(1);
-  const markdown = `
+  return `
 ## DPoP (RFC 9449): the REQUEST authorizer
 
 Our REQUEST authorizer (the bundle serverless deploys, a replay store in memory) against Auth0's
@@ -227,5 +258,4 @@ ${runtimeSdk.loadMedianMs.toFixed(1)} ms, and ${runtimeSdk.initMedianMs.toFixed(
 One conditional write to the local DynamoDB (dynalite,
 in this process: not DynamoDB's latency): ${writeMs.toFixed(2)} ms median over 180 writes.
 `;
-  return { results, markdown, targets };
 }
