@@ -5,24 +5,14 @@ import JSZip from 'jszip';
 import { compileRouteTable } from '../../route-table/compile';
 import { DEPLOYED } from '../../settings/node-version.cjs';
 import { routes } from '../../routes';
-import { methodsByRoute, ProjectCopy, type Resources } from '../../testkit/project-copy';
+import { methodsByRoute, type Resources } from '../../testkit/project-copy';
+import { ISSUER, projectForSuite } from '../../testkit/template';
 import { ROOT } from '../../testkit/processes';
 
 // The template's runtime, authorizers, CORS and gateway responses, as `serverless package` builds
 // them for AWS (serverless-offline ignores gateway responses, CORS origins and the authorizer TTL).
-// Each package runs in a copy of the project: the working tree and its .serverless/ stay as they are.
-const ISSUER = 'https://dev-123456.okta.com/oauth2/default';
-
-let project: ProjectCopy;
-beforeAll(() => {
-  project = new ProjectCopy();
-});
-afterAll(() => project.remove());
-
-async function packageFor(env: NodeJS.ProcessEnv) {
-  const result = await project.package(env);
-  return { ...result, resourcesIn: () => result.resources };
-}
+const suite = projectForSuite();
+const { packageFor } = suite;
 
 it('builds for the Node.js that Lambda runs, the one CI tests on', () => {
   const config = yaml.load(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as {

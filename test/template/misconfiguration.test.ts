@@ -1,19 +1,8 @@
-import { ProjectCopy } from '../../testkit/project-copy';
+import { ISSUER, projectForSuite } from '../../testkit/template';
 
 // A misconfiguration stops `serverless package` in one line that names the setting and the fix.
-// Each package runs in a copy of the project: the working tree and its .serverless/ stay as they are.
-const ISSUER = 'https://dev-123456.okta.com/oauth2/default';
-
-let project: ProjectCopy;
-beforeAll(() => {
-  project = new ProjectCopy();
-});
-afterAll(() => project.remove());
-
-async function packageFor(env: NodeJS.ProcessEnv) {
-  const result = await project.package(env);
-  return { ...result, resourcesIn: () => result.resources };
-}
+const suite = projectForSuite();
+const { packageFor } = suite;
 
 describe('a misconfiguration stops `serverless package` with the fix in the message', () => {
   it.each([

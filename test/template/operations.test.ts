@@ -1,25 +1,11 @@
 import { ACCOUNT, identityAllows, resolveIntrinsics } from '../../testkit/iam';
-import {
-  type Packaged,
-  ProjectCopy,
-  type Properties,
-  type Resources,
-} from '../../testkit/project-copy';
+import { type Packaged, type Properties, type Resources } from '../../testkit/project-copy';
+
+import { ISSUER, projectForSuite } from '../../testkit/template';
 
 // Operating it: the access log, the decision metrics, the alarms and where they go.
-// Each package runs in a copy of the project: the working tree and its .serverless/ stay as they are.
-const ISSUER = 'https://dev-123456.okta.com/oauth2/default';
-
-let project: ProjectCopy;
-beforeAll(() => {
-  project = new ProjectCopy();
-});
-afterAll(() => project.remove());
-
-async function packageFor(env: NodeJS.ProcessEnv) {
-  const result = await project.package(env);
-  return { ...result, resourcesIn: () => result.resources };
-}
+const suite = projectForSuite();
+const { packageFor } = suite;
 
 describe('operating it: logs, metrics, alarms', () => {
   let resources: Resources;
@@ -33,7 +19,7 @@ describe('operating it: logs, metrics, alarms', () => {
   }, 120_000);
 
   it('writes one JSON access-log line per request with every field, and no header or token', async () => {
-    const config = await project.print({ OKTA_ISSUER: ISSUER });
+    const config = await suite.project.print({ OKTA_ISSUER: ISSUER });
     const restApi = config.provider.logs.restApi;
     expect(restApi).toMatchObject({
       accessLogging: true,
@@ -332,7 +318,7 @@ describe('operating it: logs, metrics, alarms', () => {
   });
 
   it('takes the throttling and the reservation from the environment, or reserves none', async () => {
-    const set = await project.package({
+    const set = await suite.project.package({
       OKTA_ISSUER: ISSUER,
       API_THROTTLE_RATE: '20',
       API_THROTTLE_BURST: '40',
@@ -348,7 +334,7 @@ describe('operating it: logs, metrics, alarms', () => {
     expect(set.resources.AuthorizerLambdaFunction?.Properties.ReservedConcurrentExecutions).toBe(
       10,
     );
-    const off = await project.package({
+    const off = await suite.project.package({
       OKTA_ISSUER: ISSUER,
       AUTHORIZER_RESERVED_CONCURRENCY: 'off',
     });
@@ -358,7 +344,7 @@ describe('operating it: logs, metrics, alarms', () => {
   }, 120_000);
 
   it('subscribes ALARM_EMAIL, or sends to ALARM_TOPIC_ARN, with the thresholds set, and then does not warn', async () => {
-    const withEmail = await project.package({
+    const withEmail = await suite.project.package({
       OKTA_ISSUER: ISSUER,
       ALARM_EMAIL: 'ops@example.com',
       ALARM_401_THRESHOLD: '250',
@@ -373,14 +359,14 @@ describe('operating it: logs, metrics, alarms', () => {
     expect(withEmail.output).not.toContain('Alarms reach nobody');
     // Your own topic: the stack makes no topic and no key of its own, and warns of nothing.
     const arn = 'arn:aws:sns:us-east-1:123456789012:ops-alarms';
-    const withTopic = await project.package({ OKTA_ISSUER: ISSUER, ALARM_TOPIC_ARN: arn });
+    const withTopic = await suite.project.package({ OKTA_ISSUER: ISSUER, ALARM_TOPIC_ARN: arn });
     expect(withTopic.resources.AlarmApi5xx?.Properties.AlarmActions).toEqual([arn]);
     for (const id of ['AlarmTopic', 'AlarmTopicKey', 'AlarmEmailSubscription']) {
       expect(withTopic.resources).not.toHaveProperty(id);
     }
     expect(withTopic.output).not.toContain('Alarms reach nobody');
     // Both: the address is subscribed to your topic.
-    const both = await project.package({
+    const both = await suite.project.package({
       OKTA_ISSUER: ISSUER,
       ALARM_TOPIC_ARN: arn,
       ALARM_EMAIL: 'ops@example.com',

@@ -1,8 +1,8 @@
 import { methodsByRoute, ProjectCopy } from '../../testkit/project-copy';
+import { ISSUER } from '../../testkit/template';
 
 // routes.ts and serverless.yml together: the authorizers each route gets, and the refusals.
 // Each package runs in a copy of the project: the working tree and its .serverless/ stay as they are.
-const ISSUER = 'https://dev-123456.okta.com/oauth2/default';
 
 describe('the route table and the wiring', () => {
   let copy: ProjectCopy;
