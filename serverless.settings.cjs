@@ -10,10 +10,12 @@ function gatewayResponseOrigin(origins) {
   return 'method.request.header.Origin';
 }
 
-module.exports = () => {
+module.exports = ({ options } = {}) => {
   let settings;
   try {
-    settings = tsx.require('./settings/index.ts', __filename).resolveSettings(process.env);
+    settings = tsx
+      .require('./settings/index.ts', __filename)
+      .resolveSettings(process.env, { stage: (options && options.stage) || 'dev' });
   } catch (error) {
     // Serverless would wrap this in four layers of "Cannot resolve ...": say it once, and stop.
     process.stderr.write(`Configuration error: ${error.message}\n`);
@@ -38,6 +40,10 @@ module.exports = () => {
     dpopReplayTable: process.env.LOCAL_DPOP_REPLAY_TABLE || { Ref: 'DpopReplayTable' },
     alarm5xxThreshold: settings.alarm5xxThreshold,
     alarm401Threshold: settings.alarm401Threshold,
+    // Limits per caller (routes.ts callers): plugins/usage-plans.cjs deploys them, the
+    // authorizers read API_CALLERS.
+    usagePlans: settings.callers.plans,
+    apiCallers: settings.callers.apiCallers,
     capacity: {
       throttleRate: settings.throttleRate,
       throttleBurst: settings.throttleBurst,

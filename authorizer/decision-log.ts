@@ -22,13 +22,20 @@ export const targetsIn = (table: ProtectedRoutes) =>
     return { ...arn, route: routeOf(table.protectedRoutes, arn.method, pathSegments(arn.path)) };
   });
 
-export function logDecision(decision: Decision, target: Target, durationMs: number): void {
+/** `caller`: the name routes.ts gives the token's client (authorizer/callers.ts), when known. */
+export function logDecision(
+  decision: Decision,
+  target: Target,
+  durationMs: number,
+  caller?: string,
+): void {
   const claims = 'claims' in decision ? decision.claims : undefined;
   const entry = {
     outcome: decision.outcome,
     reason: 'reason' in decision ? decision.reason : 'ok',
     sub: claims?.sub,
     cid: claims?.cid,
+    caller,
     // Which trusted issuer (OKTA_ISSUER may list several) the token came from.
     iss: claims?.issuer,
     route: target.route?.key ?? `${target.method} ${target.path}`,

@@ -2,6 +2,7 @@
  * An authorizer's cold start, shared by both (index.ts, request-authorizer.ts): the configuration
  * (checked loudly), the policies of its route table, the verifier, and the JWKS prefetch.
  */
+import { type Callers, loadCallers } from './callers';
 import { loadConfig } from './config';
 import { debugEnabled, logger } from './logger';
 import { createPolicies } from './policy';
@@ -11,6 +12,8 @@ import { createVerifier, type TokenVerifier } from './verifier';
 export interface Pipeline {
   policies: ReturnType<typeof createPolicies>;
   verifier: TokenVerifier;
+  /** Which caller a client is (API_CALLERS): named in the decision line and the context. */
+  callers: Callers;
   /** The JWKS prefetch; it never rejects (a failure is logged, and retried on demand). */
   prefetched: Promise<void>;
   /** Whether allow decisions are logged (DEBUG). */
@@ -31,6 +34,7 @@ export function loudly<T>(load: () => T): T {
 export function startPipeline(table: ProtectedRoutes): Pipeline {
   // Cold start: a bad configuration fails here, loudly, before any request is answered.
   const config = loudly(loadConfig);
+  const callers = loudly(loadCallers);
   const verifier = createVerifier(config, {
     onStaleJwksRefreshFailed: (error, jwksUri) =>
       logger().warn('JWKS refresh failed; still using the cached keys', { jwksUri, error }),
@@ -48,7 +52,8 @@ export function startPipeline(table: ProtectedRoutes): Pipeline {
       });
     });
   return {
-    policies: createPolicies(table),
+    policies: createPolicies(table, callers),
+    callers,
     verifier,
     prefetched,
     // Allow decisions are the bulk of the traffic: logged at DEBUG. Refusals at INFO, errors at ERROR.

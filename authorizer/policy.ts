@@ -1,5 +1,6 @@
 import type { APIGatewayAuthorizerResult, PolicyDocument } from 'aws-lambda';
 import { type ProtectedRoute, type ProtectedRoutes, satisfies } from '../route-table/compiled';
+import type { Callers } from './callers';
 import { memo } from './memo';
 import { boundKey } from './token-binding';
 import type { AccessTokenClaims } from './verifier';
@@ -19,6 +20,8 @@ export interface AuthorizerContext {
   issuer: string;
   /** Expiry, seconds since the epoch. */
   exp: string;
+  /** The caller routes.ts declares for the token's client (its name: never its key), or `others`. */
+  caller?: string;
   [key: string]: string | undefined;
 }
 
@@ -52,7 +55,7 @@ export function parseMethodArn(methodArn: string): MethodArn {
  * {param} also spans `/`), and a Deny on the whole stage when they satisfy none. route-table.ts
  * refuses tables where such a Deny could also hit an allowed route's requests.
  */
-export function createPolicies(table: ProtectedRoutes) {
+export function createPolicies(table: ProtectedRoutes, callers?: Callers) {
   // Keyed by the space-joined scope list, and computed from that key. The join loses nothing:
   // readScopes refuses a scope with a space in it. (A token's `scp` comes in the issuer's order.)
   const byStage = memo(MAX_ENTRIES, (prefix: string) =>
@@ -71,14 +74,19 @@ export function createPolicies(table: ProtectedRoutes) {
     forToken(claims: AccessTokenClaims, prefix: string): APIGatewayAuthorizerResult {
       let cached = claims.derived as TokenResult | undefined;
       if (cached?.prefix !== prefix) {
-        cached = {
-          prefix,
-          result: {
-            principalId: claims.sub,
-            policyDocument: policyFor(prefix, claims.scopes),
-            context: toContext(claims),
-          },
+        const context = toContext(claims);
+        const result: APIGatewayAuthorizerResult = {
+          principalId: claims.sub,
+          policyDocument: policyFor(prefix, claims.scopes),
+          context,
         };
+        // The caller's usage plan (API Gateway meters it), from the token's client alone.
+        const caller = callers?.of(claims.cid);
+        if (caller) {
+          context.caller = caller.name;
+          result.usageIdentifierKey = caller.key;
+        }
+        cached = { prefix, result };
         claims.derived = cached;
       }
       return cached.result;

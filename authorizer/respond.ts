@@ -26,7 +26,8 @@ export function authorizerHandler<E extends { methodArn: string }>(
     if (decision instanceof Promise) decision = await decision;
     if (bearerOnly) decision = refuseBoundBearer(decision, bearerOnly);
     if (decision.outcome !== 'allow' || pipeline.logAllows) {
-      logDecision(decision, target, performance.now() - started);
+      const caller = 'claims' in decision ? pipeline.callers.of(decision.claims.cid) : undefined;
+      logDecision(decision, target, performance.now() - started, caller?.name);
     }
     switch (decision.outcome) {
       case 'allow':

@@ -11,12 +11,21 @@ export const ACCOUNT = '000000000000';
 export const API_ID = 'local';
 
 export type AuthorizerResult =
-  | { kind: 'policy'; principalId: string; policy: PolicyDocument; context: Record<string, string> }
+  | {
+      kind: 'policy';
+      principalId: string;
+      policy: PolicyDocument;
+      context: Record<string, string>;
+      /** The API key of the caller's usage plan, when the authorizer names one. */
+      usageIdentifierKey?: string;
+    }
   | { kind: 'unauthorized' }
   | { kind: 'failure' };
 
 export class GatewayAuthorizers {
   private readonly cache = new Map<string, { result: AuthorizerResult; until: number }>();
+  /** Calls in flight, per authorizer and token: requests that come meanwhile share the answer. */
+  private readonly pending = new Map<string, Promise<AuthorizerResult>>();
 
   constructor(
     private readonly lambdaUrl: string,
@@ -34,6 +43,7 @@ export class GatewayAuthorizers {
       principalId?: string;
       policyDocument?: PolicyDocument;
       context?: Record<string, unknown>;
+      usageIdentifierKey?: string;
     };
     if (payload.errorMessage !== undefined || !payload.policyDocument || !payload.principalId) {
       // API Gateway: exactly "Unauthorized" is a 401; any other error an authorizer failure (500).
@@ -45,6 +55,7 @@ export class GatewayAuthorizers {
       kind: 'policy',
       principalId: payload.principalId,
       policy: payload.policyDocument,
+      usageIdentifierKey: payload.usageIdentifierKey,
       context: Object.fromEntries(
         Object.entries(payload.context ?? {}).map(([key, value]) => [key, String(value)]),
       ),
@@ -61,15 +72,24 @@ export class GatewayAuthorizers {
     const key = `${name} ${token}`;
     const cached = this.cache.get(key);
     if (cached && cached.until > Date.now()) return cached.result;
-    const result = await this.invoke(authorizer.functionName, {
+    const caching = authorizer.ttlSeconds > 0;
+    const inFlight = caching ? this.pending.get(key) : undefined;
+    if (inFlight) return inFlight;
+    const call = this.invoke(authorizer.functionName, {
       type: 'TOKEN',
       authorizationToken: token,
       methodArn,
     });
-    if (result.kind === 'policy' && authorizer.ttlSeconds > 0) {
-      this.cache.set(key, { result, until: Date.now() + authorizer.ttlSeconds * 1000 });
+    if (caching) this.pending.set(key, call);
+    try {
+      const result = await call;
+      if (result.kind === 'policy' && caching) {
+        this.cache.set(key, { result, until: Date.now() + authorizer.ttlSeconds * 1000 });
+      }
+      return result;
+    } finally {
+      this.pending.delete(key);
     }
-    return result;
   }
 
   /**

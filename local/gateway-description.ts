@@ -1,7 +1,9 @@
+import type { UsagePlanLimits } from './usage-limits';
+
 /**
  * What the local gateway needs to answer as API Gateway does, taken from serverless.yml as
- * serverless resolved it (the route-access plugin writes it when `npm start` asks): the routes and
- * their CORS, the authorizer, and the gateway responses.
+ * serverless resolved it (local/offline-gateway.cjs writes it when `npm start` asks): the routes and
+ * their CORS, the authorizers, the gateway responses and the usage plans.
  */
 export interface CorsConfig {
   origins: string[];
@@ -16,6 +18,8 @@ export interface GatewayRoute {
   method: string;
   path: string;
   protected: boolean;
+  /** `private: true`: the authorizer's usage plan key is required (plugins/usage-plans.cjs). */
+  apiKeyRequired?: boolean;
   /** The name of the authorizer it is wired to (custom.oktaAuthorizer or oktaDpopAuthorizer). */
   authorizer?: string;
   cors?: CorsConfig;
@@ -42,6 +46,8 @@ export interface GatewayDescription {
   authorizers: Record<string, AuthorizerDescription>;
   routes: GatewayRoute[];
   gatewayResponses: GatewayResponseConfig[];
+  /** The usage plans, by API key (provider.apiGateway.apiKeys and usagePlan). */
+  usagePlans: UsagePlanLimits[];
 }
 
 // serverless's defaults for `cors: true` (osls: api-gateway/lib/validate.js).
@@ -56,7 +62,21 @@ const DEFAULT_CORS_HEADERS = [
 ];
 
 interface Service {
-  provider: { stage: string; region: string };
+  service?: string;
+  provider: {
+    stage: string;
+    region: string;
+    apiGateway?: {
+      apiKeys?: Record<string, { name: string; value: string }[]>[];
+      usagePlan?: Record<
+        string,
+        {
+          throttle?: { rateLimit: number; burstLimit: number };
+          quota?: { limit: number; period: 'DAY' | 'WEEK' | 'MONTH' };
+        }
+      >[];
+    };
+  };
   custom?: Record<string, unknown> & {
     oktaAuthorizer?: AuthorizerConfig;
     oktaDpopAuthorizer?: AuthorizerConfig;
@@ -96,7 +116,13 @@ export function describeGateway(service: Service): GatewayDescription {
   for (const fn of Object.values(service.functions ?? {})) {
     for (const event of fn.events ?? []) {
       const http = event.http as
-        | { method: string; path: string; cors?: unknown; authorizer?: { name?: string } }
+        | {
+            method: string;
+            path: string;
+            cors?: unknown;
+            authorizer?: { name?: string };
+            private?: boolean;
+          }
         | undefined;
       if (!http || typeof http !== 'object') continue;
       routes.push({
@@ -104,6 +130,7 @@ export function describeGateway(service: Service): GatewayDescription {
         path: `/${String(http.path).replace(/^\/+/, '')}`,
         protected: http.authorizer !== undefined,
         authorizer: http.authorizer ? (http.authorizer.name ?? 'authorizer') : undefined,
+        apiKeyRequired: http.private === true,
         cors: corsConfig(http.cors),
       });
     }
@@ -121,7 +148,27 @@ export function describeGateway(service: Service): GatewayDescription {
         parameters: (p.ResponseParameters ?? {}) as Record<string, string>,
         templates: (p.ResponseTemplates ?? {}) as Record<string, string>,
       })),
+    usagePlans: usagePlans(service),
   };
+}
+
+/** osls's `apiKeys` (plan name → its keys) joined with `usagePlan` (plan name → its limits). */
+function usagePlans(service: Service): UsagePlanLimits[] {
+  const { apiKeys = [], usagePlan = [] } = service.provider.apiGateway ?? {};
+  const prefix = `${service.service}-${service.provider.stage}-`;
+  return apiKeys.flatMap((entry) =>
+    Object.entries(entry).flatMap(([plan, keys]) => {
+      const limits = usagePlan.find((p) => p[plan])?.[plan];
+      if (!limits?.throttle) return [];
+      return keys.map((key) => ({
+        key: key.value,
+        caller: key.name.startsWith(prefix) ? key.name.slice(prefix.length) : key.name,
+        rate: limits.throttle!.rateLimit,
+        burst: limits.throttle!.burstLimit,
+        ...(limits.quota && { quota: limits.quota }),
+      }));
+    }),
+  );
 }
 
 function corsConfig(cors: unknown): CorsConfig | undefined {

@@ -12,6 +12,10 @@ const MESSAGES = {
   ACCESS_DENIED: 'User is not authorized to access this resource',
   MISSING_AUTHENTICATION_TOKEN: 'Missing Authentication Token',
   AUTHORIZER_FAILURE: null,
+  // A method that requires an API key, and the authorizer named none a usage plan has.
+  INVALID_API_KEY: 'Forbidden',
+  THROTTLED: 'Too Many Requests',
+  QUOTA_EXCEEDED: 'Limit Exceeded',
 } as const;
 export type ResponseType = keyof typeof MESSAGES;
 const STATUS: Record<ResponseType, number> = {
@@ -19,6 +23,9 @@ const STATUS: Record<ResponseType, number> = {
   ACCESS_DENIED: 403,
   MISSING_AUTHENTICATION_TOKEN: 403,
   AUTHORIZER_FAILURE: 500,
+  INVALID_API_KEY: 403,
+  THROTTLED: 429,
+  QUOTA_EXCEEDED: 429,
 };
 export function gatewayResponse(
   description: GatewayDescription,

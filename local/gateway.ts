@@ -16,6 +16,7 @@ import type { PolicyDocument } from 'aws-lambda';
 import { parseRoute, pathSegments, routeOf, type RouteTemplate } from '../route-table/patterns';
 import { ACCOUNT, API_ID, GatewayAuthorizers } from './gateway-authorizers';
 import type { GatewayDescription, GatewayRoute } from './gateway-description';
+import { UsageLimits, type UsageLimitsOptions } from './usage-limits';
 import {
   gatewayResponse,
   preflight,
@@ -34,7 +35,15 @@ export interface GatewayOptions {
   offlineUrl: string;
   /** serverless offline's Lambda invoke API, e.g. http://127.0.0.1:3457 */
   lambdaUrl: string;
+  /** The usage plans' clock and quota period (tests; LOCAL_QUOTA_PERIOD_SECONDS). */
+  limits?: UsageLimitsOptions;
 }
+
+const LIMIT_RESPONSES = {
+  unknown_key: 'INVALID_API_KEY',
+  throttled: 'THROTTLED',
+  quota_exceeded: 'QUOTA_EXCEEDED',
+} as const;
 
 export interface Gateway {
   url: string;
@@ -51,6 +60,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   }));
   const allows = await policyCheck();
   const authorizers = new GatewayAuthorizers(options.lambdaUrl, description.stage);
+  const limits = new UsageLimits(description.usagePlans, options.limits);
   const respond = (req: IncomingMessage, res: ServerResponse, type: ResponseType) =>
     gatewayResponse(description, req, res, type);
 
@@ -93,6 +103,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (result.kind === 'unauthorized') return respond(req, res, 'UNAUTHORIZED');
       if (result.kind === 'failure') return respond(req, res, 'AUTHORIZER_FAILURE');
       if (!allows(result.policy, methodArn)) return respond(req, res, 'ACCESS_DENIED');
+      // The caller's usage plan, by the key the authorizer named (never a header of the request).
+      if (matched.route.apiKeyRequired) {
+        const verdict = limits.take(result.usageIdentifierKey);
+        if (verdict !== 'ok') return respond(req, res, LIMIT_RESPONSES[verdict]);
+      }
       context = { principalId: result.principalId, ...result.context };
     }
     forward(req, res, matched.route, context);

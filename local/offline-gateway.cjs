@@ -23,8 +23,14 @@ class OfflineGatewayPlugin {
     );
     writeFileSync(file, JSON.stringify(describeGateway(service)));
     // The gateway answers preflights; offline's own CORS would overwrite what the handlers set.
+    // It applies the usage plans too: offline would ask callers for an x-api-key header instead.
     for (const fn of Object.values(service.functions || {})) {
-      for (const event of fn.events || []) if (event.http) delete event.http.cors;
+      for (const event of fn.events || []) {
+        if (event.http) {
+          delete event.http.cors;
+          delete event.http.private;
+        }
+      }
     }
   }
 }

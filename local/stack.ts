@@ -8,6 +8,8 @@ import type { GatewayDescription } from './gateway-description';
 import { issuerOptionsFromEnv, type LocalIssuer, startLocalIssuer } from './issuer';
 import { freePorts } from './ports';
 import { LOCAL_AWS_CREDENTIALS, startReplayTable } from './replay-table';
+import { BROWSER_APP } from '../route-table/callers';
+import { ConfigError } from '../settings/errors';
 
 export interface StackOptions {
   apiPort: number;
@@ -81,6 +83,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           description: JSON.parse(readFileSync(descriptionFile, 'utf8')) as GatewayDescription,
           offlineUrl: started.url,
           lambdaUrl: `http://127.0.0.1:${offline.lambdaPort}`,
+          limits: { periodSeconds: quotaPeriodSeconds(env) },
         });
         break;
       }
@@ -145,7 +148,12 @@ function startOffline(
     {
       env: {
         ...env,
-        ...(issuer && { OKTA_ISSUER: issuer.issuer, OKTA_AUDIENCE: issuer.audience }),
+        ...(issuer && {
+          OKTA_ISSUER: issuer.issuer,
+          OKTA_AUDIENCE: issuer.audience,
+          // The local issuer's client ids for routes.ts callers: their names, and its SPA client.
+          CALLER_CLIENT_IDS: localCallerClientIds(issuer),
+        }),
         API_PORT: String(offlinePort),
         LAMBDA_PORT: String(lambdaPort),
         LOCAL_GATEWAY_FILE: descriptionFile,
@@ -197,4 +205,25 @@ function startOffline(
       }
     },
   };
+}
+
+/** CALLER_CLIENT_IDS for the local issuer: each declared client is its name, the browser app its SPA client. */
+function localCallerClientIds(issuer: LocalIssuer): string {
+  return [
+    ...issuer.declaredClients.map((client) => `${client.id}=${client.id}`),
+    `${BROWSER_APP}=${issuer.spaClient.id}`,
+  ].join(',');
+}
+
+/** LOCAL_QUOTA_PERIOD_SECONDS: every usage plan's quota period that long, to watch one end. */
+function quotaPeriodSeconds(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.LOCAL_QUOTA_PERIOD_SECONDS?.trim();
+  if (!raw) return undefined;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 1) {
+    throw new ConfigError(
+      `LOCAL_QUOTA_PERIOD_SECONDS must be a whole number of seconds from 1, not ${JSON.stringify(raw)}.`,
+    );
+  }
+  return seconds;
 }

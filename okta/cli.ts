@@ -12,7 +12,7 @@ import { ConfigError } from '../settings/errors';
 import { parseIssuers } from '../settings/okta';
 import { ROOT, readServerlessYml } from '../settings/project.cjs';
 import { callers as declared, routes } from '../routes';
-import { browserOrigins, CallersError, compileCallers } from '../route-table/callers';
+import { BROWSER_APP, browserOrigins, CallersError, compileCallers } from '../route-table/callers';
 import { checkOrg } from './check';
 import { keysIn } from './keys';
 import { describeCredentials, managementClient, readManagementSettings } from './management';
@@ -122,6 +122,7 @@ function printSettings(s: DeploySettings, out: (line: string) => void): void {
   out(`  OKTA_ISSUER=${s.issuer}`);
   out(`  OKTA_AUDIENCE=${s.audience}`);
   if (s.browserClientId) out(`  OKTA_SPA_CLIENT_ID=${s.browserClientId}`);
+  out(`  CALLER_CLIENT_IDS=${callerClientIds(s)}`);
   out('Service clients (private_key_jwt):');
   for (const c of s.clients) {
     const key = c.keyFile
@@ -131,6 +132,14 @@ function printSettings(s: DeploySettings, out: (line: string) => void): void {
   }
 }
 
+/** CALLER_CLIENT_IDS: `name=clientId` for each service client and the browser app. */
+function callerClientIds(s: DeploySettings): string {
+  return [
+    ...s.clients.map((c) => `${c.name}=${c.clientId}`),
+    ...(s.browserClientId ? [`${BROWSER_APP}=${s.browserClientId}`] : []),
+  ].join(',');
+}
+
 /** `.env.<stage>`: these settings replace their old lines; every other line stays. */
 function writeEnvFile(root: string, stage: string, s: DeploySettings): string {
   const file = join(root, `.env.${stage}`);
@@ -138,6 +147,8 @@ function writeEnvFile(root: string, stage: string, s: DeploySettings): string {
     OKTA_ISSUER: s.issuer,
     OKTA_AUDIENCE: s.audience,
     OKTA_SPA_CLIENT_ID: s.browserClientId,
+    // Each caller's client id, for its usage plan (routes.ts callers' limits).
+    CALLER_CLIENT_IDS: callerClientIds(s),
   };
   const kept = existsSync(file)
     ? readFileSync(file, 'utf8')

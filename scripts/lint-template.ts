@@ -2,7 +2,8 @@
  * `npm run lint:template`: packages the production template (`serverless package --stage prod`,
  * with your environment or .env) and runs AWS's CloudFormation linter, cfn-lint, on it. Errors and
  * warnings fail, except the framework's own that scripts/cfn-lint-ignore.ts lists with a reason.
- * Without OKTA_ISSUER, a placeholder issuer is used: the template's shape does not depend on it.
+ * Without OKTA_ISSUER or CALLER_CLIENT_IDS, placeholders are used: the template's shape does not
+ * depend on them.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +13,9 @@ import { ROOT } from '../settings/project.cjs';
 import { IGNORED } from './cfn-lint-ignore';
 
 const PLACEHOLDER_ISSUER = 'https://example.okta.com/oauth2/default';
+/** routes.ts callers' client ids, when unset: the template's shape does not depend on them either. */
+const PLACEHOLDER_CLIENT_IDS =
+  'reporting-job=0oaplaceholder00001,admin-tool=0oaplaceholder00002,browser-app=0oaplaceholder00003';
 const INSTALL =
   'cfn-lint not found: install it (`pipx install cfn-lint`, `pip install cfn-lint` or `brew install cfn-lint`) and run npm run lint:template again.';
 
@@ -36,6 +40,7 @@ function main(): void {
   try {
     const env = { ...process.env };
     if (!env.OKTA_ISSUER?.trim()) env.OKTA_ISSUER = PLACEHOLDER_ISSUER;
+    if (!env.CALLER_CLIENT_IDS?.trim()) env.CALLER_CLIENT_IDS = PLACEHOLDER_CLIENT_IDS;
     const packaged = spawnSync(
       process.execPath,
       [

@@ -2,10 +2,12 @@
  * The environment (and .env) as serverless.yml and `npm start` use it, validated once: every
  * mistake is a ConfigError whose one line names the variable and the fix.
  */
+import { type CallerSettings, callerSettings } from './callers';
 import { parseOrigins } from './cors';
 import { loadDpopConfig, parseHosts } from './dpop';
 import { ConfigError } from './errors';
 import { parseAudience, parseIssuers } from './okta';
+import { readServerlessYml } from './project.cjs';
 
 /** API Gateway's limit for authorizer result caching. */
 const MAX_TTL = 3600;
@@ -40,6 +42,8 @@ export interface Settings {
   throttleBurst: number;
   /** Concurrency kept for the authorizer alone; undefined: none reserved. */
   authorizerReservedConcurrency?: number;
+  /** Limits per caller: their usage plans, and what the authorizers read (settings/callers.ts). */
+  callers: CallerSettings;
 }
 
 /**
@@ -69,9 +73,11 @@ export function rejectRetiredSettings(env: NodeJS.ProcessEnv): void {
 
 export function resolveSettings(
   env: NodeJS.ProcessEnv,
-  { localIssuer = false }: { localIssuer?: boolean } = {},
+  { localIssuer = false, stage = 'dev' }: { localIssuer?: boolean; stage?: string } = {},
 ): Settings {
   rejectRetiredSettings(env);
+  const throttleRate = count('API_THROTTLE_RATE', env.API_THROTTLE_RATE, 100);
+  const throttleBurst = count('API_THROTTLE_BURST', env.API_THROTTLE_BURST, 200);
   return {
     // Several issuers (OKTA_ISSUER comma-separated) are checked here as the authorizer checks them.
     oktaIssuer: localIssuer ? undefined : trustedIssuers(env),
@@ -89,8 +95,8 @@ export function resolveSettings(
     ...dpopWindow(env),
     alarm5xxThreshold: count('ALARM_5XX_THRESHOLD', env.ALARM_5XX_THRESHOLD, 5),
     alarm401Threshold: count('ALARM_401_THRESHOLD', env.ALARM_401_THRESHOLD, 100),
-    throttleRate: count('API_THROTTLE_RATE', env.API_THROTTLE_RATE, 100),
-    throttleBurst: count('API_THROTTLE_BURST', env.API_THROTTLE_BURST, 200),
+    throttleRate,
+    throttleBurst,
     authorizerReservedConcurrency:
       env.AUTHORIZER_RESERVED_CONCURRENCY?.trim().toLowerCase() === 'off'
         ? undefined
@@ -100,6 +106,13 @@ export function resolveSettings(
             50,
             ' (or off, to reserve none)',
           ),
+    callers: callerSettings(env, {
+      localIssuer,
+      service: readServerlessYml().service,
+      stage,
+      throttleRate,
+      throttleBurst,
+    }),
   };
 }
 

@@ -155,7 +155,7 @@ it("the DPoP-required client is refused a token without a proof, in Okta's words
   });
 });
 
-it("the DPoP walk-through: token --dpop, proof, a replayed proof and the token as Bearer", async () => {
+it('the DPoP walk-through: token --dpop, proof, a replayed proof and the token as Bearer', async () => {
   const url = `${api}/api/messages`;
   const run = async (script: string, args: string[]) => {
     const result = await runTsx(script, args, env);

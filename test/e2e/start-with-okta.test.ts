@@ -15,6 +15,7 @@ it('uses the configured issuer and starts none of its own', async () => {
     OKTA_CLIENT_ID: okta.client.id,
     OKTA_CLIENT_SECRET: okta.client.secret,
     OKTA_SPA_CLIENT_ID: 'my-spa-app',
+    CALLER_CLIENT_IDS: `reporting-job=reporting-job,admin-tool=admin-tool,browser-app=my-spa-app`,
     API_PORT: String(await freePort()),
     ISSUER_PORT: String(issuerPort),
     SPA_PORT: String(await freePort()),

@@ -116,8 +116,10 @@ describe('credentials and settings', () => {
     const result = await okta(['apply', '--stage', 'prod', '--env-file']);
     expect(result.code).toBe(0);
     const server = c.org.state.servers.find((s) => s.name === 'okta-serverless-api-prod');
+    const appId = (name: string) =>
+      c.org.state.apps.find((a) => a.label === `okta-serverless-api-prod-${name}`)?.id;
     expect(readFileSync(join(c.root, '.env.prod'), 'utf8')).toBe(
-      `CORS_ORIGINS=https://app.example.com\nOKTA_ISSUER=${c.org.orgUrl}/oauth2/${server?.id}\nOKTA_AUDIENCE=api://okta-serverless-api-prod\nOKTA_SPA_CLIENT_ID=${c.org.state.apps.find((a) => a.label === 'okta-serverless-api-prod-browser-app')?.id}\n`,
+      `CORS_ORIGINS=https://app.example.com\nOKTA_ISSUER=${c.org.orgUrl}/oauth2/${server?.id}\nOKTA_AUDIENCE=api://okta-serverless-api-prod\nOKTA_SPA_CLIENT_ID=${appId('browser-app')}\nCALLER_CLIENT_IDS=reporting-job=${appId('reporting-job')},admin-tool=${appId('admin-tool')},browser-app=${appId('browser-app')}\n`,
     );
   });
 });

@@ -172,7 +172,7 @@ describe('with one allowed origin', () => {
       (id) => resources[id]?.Type === 'AWS::ApiGateway::GatewayResponse',
     );
     expect(deployments).toHaveLength(1);
-    expect(responses).toHaveLength(4);
+    expect(responses).toHaveLength(6);
     expect((deployments[0] as unknown as { DependsOn: string[] }).DependsOn).toEqual(
       expect.arrayContaining(responses),
     );

@@ -38,6 +38,7 @@ describe('operating it: logs, metrics, alarms', () => {
         'integrationLatency',
         'method',
         'principalId',
+        'caller',
         'requestId',
         'resourcePath',
         'responseLength',
@@ -96,6 +97,16 @@ describe('operating it: logs, metrics, alarms', () => {
       expected('deny', 'DeniedTotal', false, 'DpopAuthorizerLogGroup'),
       expected('error', 'AuthorizerErrors', true, 'DpopAuthorizerLogGroup'),
       expected('error', 'AuthorizerErrorsTotal', false, 'DpopAuthorizerLogGroup'),
+      // 429s by caller, from the access log: limits per caller (routes.ts callers).
+      {
+        pattern: '{ $.status = "429" }',
+        group: { Ref: 'ApiGatewayLogGroup' },
+        MetricNamespace: 'okta-serverless-api/prod',
+        MetricName: 'Throttled',
+        MetricValue: '1',
+        Unit: 'Count',
+        Dimensions: [{ Key: 'Caller', Value: '$.caller' }],
+      },
     ]);
   });
 
@@ -320,16 +331,17 @@ describe('operating it: logs, metrics, alarms', () => {
   it('takes the throttling and the reservation from the environment, or reserves none', async () => {
     const set = await suite.project.package({
       OKTA_ISSUER: ISSUER,
-      API_THROTTLE_RATE: '20',
-      API_THROTTLE_BURST: '40',
+      // At least every caller's (routes.ts callers: the browser app's 50 and 100).
+      API_THROTTLE_RATE: '60',
+      API_THROTTLE_BURST: '120',
       AUTHORIZER_RESERVED_CONCURRENCY: '10',
     });
     const deployment = Object.values(set.resources).find(
       (r) => r.Type === 'AWS::ApiGateway::Deployment',
     );
     expect(deployment?.Properties.StageDescription).toEqual({
-      ThrottlingRateLimit: 20,
-      ThrottlingBurstLimit: 40,
+      ThrottlingRateLimit: 60,
+      ThrottlingBurstLimit: 120,
     });
     expect(set.resources.AuthorizerLambdaFunction?.Properties.ReservedConcurrentExecutions).toBe(
       10,

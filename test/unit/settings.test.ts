@@ -2,6 +2,8 @@ import { resolveSettings } from '../../settings/index';
 
 // settings.ts: the environment as `serverless package` and `npm start` read it.
 const A = 'https://dev-1.okta.com/oauth2/default';
+/** routes.ts callers' client ids, as a stage has them. */
+const IDS = 'reporting-job=0oa1,admin-tool=0oa2,browser-app=0oa3';
 const B = 'https://dev-2.okta.com/oauth2/aus2';
 
 describe('several trusted issuers', () => {
@@ -9,10 +11,13 @@ describe('several trusted issuers', () => {
     const settings = resolveSettings({
       OKTA_ISSUER: ` ${A}/ , ${B}`,
       OKTA_AUDIENCE: 'api://a , api://b',
+      CALLER_CLIENT_IDS: IDS,
     });
     expect(settings.oktaIssuer).toBe(`${A},${B}`);
     expect(settings.oktaAudience).toBe('api://a,api://b');
-    expect(resolveSettings({ OKTA_ISSUER: A }).oktaAudience).toBe('api://default');
+    expect(resolveSettings({ OKTA_ISSUER: A, CALLER_CLIENT_IDS: IDS }).oktaAudience).toBe(
+      'api://default',
+    );
   });
 
   it.each([
