@@ -2,10 +2,13 @@
  * `npm run load`: a bounded load test of GET /api/whoami through serverless offline, on loopback,
  * with a mix of valid, invalid and insufficient-scope tokens. It reports wrong answers, 5xx and
  * the offline process's memory, and exits non-zero unless all answers were right and memory stayed flat.
+ * Then the two-caller run (bench/load-callers.ts): one caller flooding while another stays inside
+ * its limits.
  */
 import { execFileSync } from 'node:child_process';
 import autocannon from 'autocannon';
 import { freePort } from '../local/ports';
+import { twoCallers } from './load-callers';
 import { startStack } from '../local/stack';
 import { requestToken } from '../testkit/token-request';
 import { tamper } from '../testkit/tokens';
@@ -29,7 +32,13 @@ interface Kind {
 async function main(): Promise<void> {
   const env = { ...process.env };
   for (const name of Object.keys(env)) if (name.startsWith('OKTA_')) delete env[name];
-  const stack = await startStack({ apiPort: await freePort(), issuerPort: await freePort(), env });
+  // The authorizer and the stack under load: the callers' limits are the second run's subject.
+  const stack = await startStack({
+    apiPort: await freePort(),
+    issuerPort: await freePort(),
+    env,
+    usagePlans: false,
+  });
   try {
     const issuer = stack.issuer!;
     const token = (scope: string, extra?: Record<string, string>) =>
@@ -130,6 +139,8 @@ async function main(): Promise<void> {
   } finally {
     await stack.stop();
   }
+  const callersOk = await twoCallers(env);
+  if (!callersOk) process.exitCode = 1;
 }
 
 /**

@@ -27,6 +27,11 @@ export interface StackOptions {
   output?: (line: string, stream: 'stdout' | 'stderr') => void;
   /** How serverless offline's two internal ports are picked (free ones; a test may hand others). */
   pickPorts?: (count: number) => Promise<number[]>;
+  /**
+   * false: the gateway applies no usage plan (npm run load's first run, which measures the
+   * authorizer and the stack, not the callers' limits). Default true, as deployed.
+   */
+  usagePlans?: boolean;
 }
 
 export interface Stack {
@@ -80,7 +85,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       if ('url' in started) {
         gateway = await startGateway({
           port: options.apiPort,
-          description: JSON.parse(readFileSync(descriptionFile, 'utf8')) as GatewayDescription,
+          description: withoutPlansIf(
+            options.usagePlans === false,
+            JSON.parse(readFileSync(descriptionFile, 'utf8')) as GatewayDescription,
+          ),
           offlineUrl: started.url,
           lambdaUrl: `http://127.0.0.1:${offline.lambdaPort}`,
           limits: { periodSeconds: quotaPeriodSeconds(env) },
@@ -226,4 +234,14 @@ function quotaPeriodSeconds(env: NodeJS.ProcessEnv): number | undefined {
     );
   }
   return seconds;
+}
+
+/** The description with no usage plan and no method requiring a key, when `off`. */
+function withoutPlansIf(off: boolean, description: GatewayDescription): GatewayDescription {
+  if (!off) return description;
+  return {
+    ...description,
+    usagePlans: [],
+    routes: description.routes.map((route) => ({ ...route, apiKeyRequired: false })),
+  };
 }
