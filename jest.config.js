@@ -5,7 +5,9 @@ require('./settings/node-version.cjs').requireSupportedNode('npm test');
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
+  // testkit/ too: Stryker's per-test coverage sees only modules loaded under a root, and the
+  // authorizers' cold starts are loaded from testkit/authorizer.ts.
+  roots: ['<rootDir>/test', '<rootDir>/testkit'],
   testMatch: ['**/*.test.ts'],
   transform: {
     // Type-checking is `npm run typecheck`'s job; here ts-jest only transpiles, to CommonJS.

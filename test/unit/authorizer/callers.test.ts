@@ -1,9 +1,9 @@
-import { callers, routes } from '../../routes';
-import { loadCallers } from '../../authorizer/callers';
-import { type CallersInput, compileCallers } from '../../route-table/callers';
-import { usagePlans } from '../../route-table/usage-plans';
-import { callerSettings, clientIds } from '../../settings/callers';
-import { ConfigError } from '../../settings/errors';
+import { callers, routes } from '../../../routes';
+import { loadCallers } from '../../../authorizer/callers';
+import { type CallersInput, compileCallers } from '../../../route-table/callers';
+import { usagePlans } from '../../../route-table/usage-plans';
+import { callerSettings, clientIds } from '../../../settings/callers';
+import { ConfigError } from '../../../settings/errors';
 
 // Limits per caller: declared in routes.ts, checked at package time, one usage plan and key per
 // caller, and what the authorizers read to name a token's caller and its plan's key.
