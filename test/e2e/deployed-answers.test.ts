@@ -1,3 +1,4 @@
+import { TEST_CALLER_CLIENT_IDS } from '../../testkit/project-copy';
 import { freePort } from '../../local/ports';
 import { requestToken } from '../../testkit/token-request';
 import { oktaClaims, rsaKey, sign, tamper } from '../../testkit/tokens';
@@ -144,6 +145,7 @@ it('never lets a client choose its identity: a forged offline override header is
     const env = isolatedEnv({
       API_PORT: String(await freePort()),
       OKTA_ISSUER: unreachable,
+      CALLER_CLIENT_IDS: TEST_CALLER_CLIENT_IDS,
       CORS_ORIGINS: ALLOWED,
     });
     const down = await startLocalStack(env);

@@ -1,6 +1,6 @@
 import { freePort } from '../../local/ports';
 import { isolatedEnv, type Running, startTsx } from '../../testkit/processes';
-import { ProjectCopy } from '../../testkit/project-copy';
+import { ProjectCopy, TEST_CALLER_CLIENT_IDS } from '../../testkit/project-copy';
 
 // `npm start` hands serverless offline two ports it picked free. Another program, or a stack
 // starting at the same moment, may take one before offline listens: offline then starts again on
@@ -20,6 +20,7 @@ it('a port taken between the pick and the listen: offline starts again on others
     isolatedEnv({
       API_PORT: String(await freePort()),
       OKTA_ISSUER: 'https://dev-123456.okta.com/oauth2/default',
+      CALLER_CLIENT_IDS: TEST_CALLER_CLIENT_IDS,
     }),
     /ready \S+ after \d+ picks/,
     120_000,

@@ -91,12 +91,6 @@ describe('operating it: logs, metrics, alarms', () => {
       expected('deny', 'DeniedTotal', false),
       expected('error', 'AuthorizerErrors', true),
       expected('error', 'AuthorizerErrorsTotal', false),
-      expected('unauthorized', 'Unauthorized', true, 'DpopAuthorizerLogGroup'),
-      expected('unauthorized', 'UnauthorizedTotal', false, 'DpopAuthorizerLogGroup'),
-      expected('deny', 'Denied', true, 'DpopAuthorizerLogGroup'),
-      expected('deny', 'DeniedTotal', false, 'DpopAuthorizerLogGroup'),
-      expected('error', 'AuthorizerErrors', true, 'DpopAuthorizerLogGroup'),
-      expected('error', 'AuthorizerErrorsTotal', false, 'DpopAuthorizerLogGroup'),
       // 429s by caller, from the access log: limits per caller (routes.ts callers).
       {
         pattern: '{ $.status = "429" }',
@@ -107,6 +101,12 @@ describe('operating it: logs, metrics, alarms', () => {
         Unit: 'Count',
         Dimensions: [{ Key: 'Caller', Value: '$.caller' }],
       },
+      expected('unauthorized', 'Unauthorized', true, 'DpopAuthorizerLogGroup'),
+      expected('unauthorized', 'UnauthorizedTotal', false, 'DpopAuthorizerLogGroup'),
+      expected('deny', 'Denied', true, 'DpopAuthorizerLogGroup'),
+      expected('deny', 'DeniedTotal', false, 'DpopAuthorizerLogGroup'),
+      expected('error', 'AuthorizerErrors', true, 'DpopAuthorizerLogGroup'),
+      expected('error', 'AuthorizerErrorsTotal', false, 'DpopAuthorizerLogGroup'),
     ]);
   });
 
