@@ -48,9 +48,12 @@ export function banner(options: BannerOptions): string {
     `  Audience    ${issuer?.audience ?? options.audience ?? 'api://default'}`,
   ];
   lines.push(
-    options.spaUrl
-      ? `  Demo app    ${options.spaUrl} (sign in, then call the API from the browser)`
-      : '  Demo app    set OKTA_SPA_CLIENT_ID (your Okta SPA app integration) to serve it.',
+    ...(options.spaUrl
+      ? [
+          `  Demo app    ${options.spaUrl} (sign in, then call the API from the browser)`,
+          `  API docs    ${options.spaUrl}/docs (OpenAPI: npm run -s openapi prints it)`,
+        ]
+      : ['  Demo app    set OKTA_SPA_CLIENT_ID (your Okta SPA app integration) to serve it.']),
   );
   if (issuer) {
     lines.push(

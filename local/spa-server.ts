@@ -1,9 +1,13 @@
-/** `npm start`'s demo app: bundled with esbuild at start, served on its own origin. */
+/**
+ * `npm start`'s demo app: bundled with esbuild at start, served on its own origin; and the API
+ * reference at /docs (local/api-docs.ts).
+ */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { type ApiDocs, serveApiDocs } from './api-docs';
 
 export interface SpaConfig {
   issuer: string;
@@ -15,8 +19,8 @@ export interface SpaConfig {
 export interface SpaServer {
   url: string;
   port: number;
-  /** What the app is told at /config.json; until then it answers 503. */
-  configure(config: SpaConfig): void;
+  /** What the app is told at /config.json, and what /docs shows; until then both answer 503. */
+  configure(config: SpaConfig, docs?: ApiDocs): void;
   close(): Promise<void>;
 }
 
@@ -26,6 +30,8 @@ export interface SpaServer {
  */
 export async function startSpa(port: number): Promise<SpaServer> {
   let config: SpaConfig | undefined;
+  let docs: ApiDocs | undefined;
+  let origin = '';
   const bundled = await build({
     entryPoints: [join(__dirname, 'spa/app.ts')],
     bundle: true,
@@ -39,7 +45,8 @@ export async function startSpa(port: number): Promise<SpaServer> {
   const script = bundled.outputFiles[0]?.contents as Uint8Array;
   const page = readFileSync(join(__dirname, 'spa/index.html'));
   const server: Server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] as string;
+    if (serveApiDocs(path, origin, docs, res)) return;
     if (path === '/app.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
     } else if (path === '/config.json') {
@@ -58,11 +65,13 @@ export async function startSpa(port: number): Promise<SpaServer> {
     server.listen(port, 'localhost', () => resolve());
   });
   const { port: bound } = server.address() as AddressInfo;
+  origin = `http://localhost:${bound}`;
   return {
-    url: `http://localhost:${bound}`,
+    url: origin,
     port: bound,
-    configure: (value) => {
+    configure: (value, reference) => {
       config = value;
+      docs = reference;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -59,7 +59,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ? undefined
       : await startLocalIssuer({
           ...issuerOptionsFromEnv(env, options.issuerPort),
-          spaRedirectUris: options.spaOrigin ? [`${options.spaOrigin}/login/callback`] : [],
+          // The demo app's sign-in, and the API reference's (/docs, local/api-docs.ts).
+          spaRedirectUris: options.spaOrigin
+            ? [
+                `${options.spaOrigin}/login/callback`,
+                `${options.spaOrigin}/docs/oauth2-redirect.html`,
+              ]
+            : [],
         });
   // DPoP proofs are claimed in a real DynamoDB API, as on AWS.
   const replay = await startReplayTable();

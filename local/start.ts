@@ -5,7 +5,9 @@
 import { ConfigError } from '../settings/errors';
 import { compileRouteTable } from '../route-table/compile';
 import { type ServerlessFunctions, wireRoutes } from '../route-table/wiring';
-import { routes } from '../routes';
+import { callers, routes } from '../routes';
+import { OpenApiError, openApiDocument } from '../openapi/document';
+import { localTarget } from '../openapi/targets';
 import { resolveSettings } from '../settings/index';
 import { readServerlessYml } from '../settings/project.cjs';
 import { banner } from './banner';
@@ -78,13 +80,21 @@ async function main(): Promise<void> {
   const { apiUrl, issuer } = stack;
   const spaClientId = issuer?.spaClient.id ?? oktaSpaClientId;
   if (spa && spaClientId) {
-    spa.configure({
-      // The first of several trusted issuers: the one the demo app signs in with.
-      issuer: issuer?.issuer ?? (settings.oktaIssuer?.split(',')[0] as string),
-      clientId: spaClientId,
-      apiUrl,
-      scopes: ['openid', 'profile', 'email', ...table.scopes],
-    });
+    const signInScopes = ['openid', 'profile', 'email'];
+    spa.configure(
+      {
+        // The first of several trusted issuers: the one the demo app signs in with.
+        issuer: issuer?.issuer ?? (settings.oktaIssuer?.split(',')[0] as string),
+        clientId: spaClientId,
+        apiUrl,
+        scopes: [...signInScopes, ...table.scopes],
+      },
+      {
+        ...apiDocument(apiUrl, issuer?.issuer),
+        clientId: spaClientId,
+        scopes: signInScopes,
+      },
+    );
   }
   const apiPort = ports.API_PORT as number;
   const state = issuer && writeStackState(issuer, apiUrl, { apiPort, spaPort: spa?.port });
@@ -100,6 +110,22 @@ async function main(): Promise<void> {
       spaUrl: spa ? spa.url : undefined,
     }),
   );
+}
+
+/**
+ * The OpenAPI document of this stack, for /docs. A route openapi/operations.ts does not describe
+ * yet leaves the API running: /docs says what to add, and so does this line.
+ */
+function apiDocument(apiUrl: string, issuer?: string): { document?: object; error?: string } {
+  try {
+    return {
+      document: openApiDocument(localTarget(process.env, { apiUrl, issuer }), { routes, callers }),
+    };
+  } catch (error) {
+    if (!(error instanceof OpenApiError)) throw error;
+    console.error(`npm start: no API reference at /docs: ${error.message}`);
+    return { error: error.message };
+  }
 }
 
 /** A taken port is named with its fix: the stack already on it (and its pid), or another program. */

@@ -81,6 +81,7 @@ it("README's banner sample is what npm start prints, but for the values generate
     .replace(port('API_PORT'), '$1:3000')
     .replace(/(127\.0\.0\.1:)\d+\/oauth2/g, '$14000/oauth2')
     .replace(/localhost:\d+ \(sign in/, 'localhost:8080 (sign in')
+    .replace(/localhost:\d+\/docs /, 'localhost:8080/docs ')
     .replace(/API_PORT=\d+ /g, '')
     .replace(/^( {2}Secret {6}).+$/m, '$1<secret>')
     .replace(/password \S+$/m, 'password <password>')

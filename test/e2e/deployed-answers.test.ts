@@ -5,6 +5,10 @@ import { oktaClaims, rsaKey, sign, tamper } from '../../testkit/tokens';
 import { isolatedEnv, type Running, runTsx } from '../../testkit/processes';
 import { type DocumentedAnswer, documentedAnswers } from '../../testkit/readme';
 import { startLocalStack } from '../../testkit/local-stack';
+import { openApiDocument } from '../../openapi/document';
+import { localTarget } from '../../openapi/targets';
+import { callers, routes } from '../../routes';
+import { answerChecker, operationsOf, requestKey } from '../../testkit/openapi';
 
 // What API Gateway answers on AWS, from serverless.yml (gateway responses, CORS, routes), asserted
 // against `npm start`. The same cases run against a deployed stage with E2E_API_URL, E2E_ISSUER,
@@ -48,6 +52,11 @@ const get = (path: string, headers: Record<string, string> = {}) =>
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 const answers = documentedAnswers();
+// The OpenAPI document (npm run openapi) describes each of these answers too, where it is one of
+// its operations' (not a preflight, nor a path the API does not have).
+const document = openApiDocument(localTarget({}), { routes, callers });
+const checkAnswer = answerChecker(document);
+const operations = new Set(operationsOf(document).map((o) => o.key));
 
 /** How to send each request of docs/api.md's table. */
 const requests: Record<string, () => Promise<Response>> = {
@@ -92,6 +101,14 @@ async function expectDocumented(response: Response, name: string): Promise<void>
   });
   if (documented.body === '') expect(text).toBe('');
   else if (documented.body !== undefined) expect(JSON.parse(text)).toEqual(documented.body);
+  const path = new URL(response.url).pathname.slice(
+    new URL(api).pathname.replace(/\/$/, '').length,
+  );
+  if (operations.has(requestKey('GET', path)) && documented.body !== '') {
+    expect(
+      checkAnswer('GET', path, { status: response.status, headers: response.headers, body: text }),
+    ).toEqual([]);
+  }
   // Never credentials: the API takes bearer tokens, not cookies.
   expect(response.headers.get('access-control-allow-credentials')).toBeNull();
 }

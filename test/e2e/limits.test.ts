@@ -3,6 +3,10 @@ import { isolatedEnv, type Running } from '../../testkit/processes';
 import { ProjectCopy } from '../../testkit/project-copy';
 import { startLocalStack } from '../../testkit/local-stack';
 import { requestToken } from '../../testkit/token-request';
+import { openApiDocument } from '../../openapi/document';
+import { localTarget } from '../../openapi/targets';
+import { callers, routes } from '../../routes';
+import { answerChecker } from '../../testkit/openapi';
 
 // Limits per caller through `npm start`: the local gateway applies each caller's usage plan to
 // the key the authorizer named, as API Gateway does. routes.ts in a copy gives reporting-job a
@@ -57,6 +61,10 @@ const call = async (token: string) => {
     ms: performance.now() - started,
   };
 };
+// A 429 is one the OpenAPI document (npm run openapi) describes.
+const checkAnswer = answerChecker(openApiDocument(localTarget({}), { routes, callers }));
+const documented = (answer: { status: number; body: string }) =>
+  checkAnswer('GET', '/api/messages', { ...answer, headers: new Headers() });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 it('a caller flooding at four times its burst plus rate gets 429s; another caller loses nothing', async () => {
@@ -83,6 +91,7 @@ it('a caller flooding at four times its burst plus rate gets 429s; another calle
   const throttled = flooded.find((r) => r.status === 429)!;
   // API Gateway's THROTTLED gateway response, with the CORS headers serverless.yml gives it.
   expect(JSON.parse(throttled.body)).toEqual({ message: 'Too Many Requests' });
+  expect(documented(throttled)).toEqual([]);
   expect(throttled.cors).toBe('*');
   expect(steady.map((r) => r.status)).toEqual(Array(8).fill(200));
 
@@ -100,6 +109,7 @@ it('a spent quota gets "Limit Exceeded" until its period ends', async () => {
   for (let i = 0; i < 4; i += 1) spent.push(await call(token));
   expect(spent.map((r) => r.status)).toEqual([200, 200, 200, 429]);
   expect(JSON.parse(spent[3]!.body)).toEqual({ message: 'Limit Exceeded' });
+  expect(documented(spent[3]!)).toEqual([]);
   expect((await call(token)).status).toBe(429);
   await sleep(periodMs - (Date.now() % periodMs) + 100);
   expect((await call(token)).status).toBe(200);

@@ -45,8 +45,8 @@ const failures = (summary: NewmanRunSummary) =>
 it('passes every assertion of every request against the local stack', async () => {
   const summary = await runCollection(COLLECTION);
   expect(failures(summary)).toEqual([]);
-  expect(summary.run.stats.requests).toMatchObject({ total: 12, failed: 0 });
-  expect(summary.run.stats.assertions.total).toBe(23);
+  expect(summary.run.stats.requests).toMatchObject({ total: 13, failed: 0 });
+  expect(summary.run.stats.assertions.total).toBe(25);
   expect(summary.run.stats.assertions.failed).toBe(0);
 });
 
