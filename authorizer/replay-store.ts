@@ -3,21 +3,7 @@
  * a conditional write to a DynamoDB table whose items expire (a TTL attribute), after every other
  * check passed. A claim that finds the `jti` already there, and not yet expired, is a replay.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-
-type Sdk = typeof import('./dynamodb');
-
-let loaded: Sdk | undefined;
-
-/**
- * The SDK, loaded on first use and kept: in the deployed bundle, a file of its own (./dynamodb).
- * A load that fails is tried again at the next claim, which fails closed meanwhile.
- */
-function sdk(): Sdk {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  loaded ??= require('./dynamodb') as Sdk;
-  return loaded;
-}
+import { DynamoDb, DynamoDbError, optionsFromEnv } from './dynamodb';
 
 export interface ReplayStore {
   /**
@@ -34,37 +20,37 @@ export const REPLAY_TTL_ATTRIBUTE = 'expiresAt';
 export class DynamoReplayStore implements ReplayStore {
   constructor(
     private readonly table: string,
-    private client?: DynamoDBClient,
+    private client?: DynamoDb,
   ) {}
 
   /**
-   * Loads the SDK and builds the client, if not done yet. The DPoP authorizer calls it at a cold
-   * start once its JWKS prefetch is on the network; the first claim calls it anyway.
+   * Builds the client from the Lambda environment, if not done yet: the DPoP authorizer calls it at
+   * its cold start, so a missing region or endpoint is logged there; the first claim calls it anyway.
    */
-  warm(): DynamoDBClient {
-    this.client ??= new (sdk().DynamoDBClient)({});
+  warm(): DynamoDb {
+    this.client ??= new DynamoDb(optionsFromEnv());
     return this.client;
   }
 
   async claim(id: string, expiresAt: number, now: number): Promise<boolean> {
-    const { ConditionalCheckFailedException, PutItemCommand } = sdk();
     try {
-      await this.warm().send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: {
-            [REPLAY_KEY]: { S: id },
-            [REPLAY_TTL_ATTRIBUTE]: { N: String(Math.ceil(expiresAt)) },
-          },
-          // DynamoDB deletes expired items within days, not at once: an expired one is free again.
-          ConditionExpression: 'attribute_not_exists(#id) OR #expiresAt < :now',
-          ExpressionAttributeNames: { '#id': REPLAY_KEY, '#expiresAt': REPLAY_TTL_ATTRIBUTE },
-          ExpressionAttributeValues: { ':now': { N: String(Math.floor(now)) } },
-        }),
-      );
+      await this.warm().putItem({
+        TableName: this.table,
+        Item: {
+          [REPLAY_KEY]: { S: id },
+          [REPLAY_TTL_ATTRIBUTE]: { N: String(Math.ceil(expiresAt)) },
+        },
+        // DynamoDB deletes expired items within days, not at once: an expired one is free again.
+        ConditionExpression: 'attribute_not_exists(#id) OR #expiresAt < :now',
+        ExpressionAttributeNames: { '#id': REPLAY_KEY, '#expiresAt': REPLAY_TTL_ATTRIBUTE },
+        ExpressionAttributeValues: { ':now': { N: String(Math.floor(now)) } },
+      });
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      // The condition failed: the id is claimed and has not expired. Anything else rejects.
+      if (error instanceof DynamoDbError && error.code === 'ConditionalCheckFailedException') {
+        return false;
+      }
       throw error;
     }
   }

@@ -23,16 +23,13 @@ const { verifier } = pipeline;
 const dpop: DpopConfig = loudly(loadDpopConfig);
 const dynamo = new DynamoReplayStore(dpop.replayTable);
 let store: ReplayStore = dynamo;
-// The AWS SDK loads on the turn after the JWKS prefetch is issued (startPipeline), so it loads while
-// the prefetch waits for the network rather than while this module loads. If it cannot load, the
-// first claim fails the same way, and that request gets 500: never an Allow.
-setImmediate(() => {
-  try {
-    dynamo.warm();
-  } catch (error) {
-    logger().error('replay store unavailable', { reason: 'replay_store_unavailable', error });
-  }
-});
+// The client is built at the cold start (a few ms, no SDK): a region or endpoint that is wrong is
+// logged there, and every claim then fails closed (500), never an Allow.
+try {
+  dynamo.warm();
+} catch (error) {
+  logger().error('replay store unavailable', { reason: 'replay_store_unavailable', error });
+}
 
 /** For tests: another store with the same contract (MemoryReplayStore). */
 export function useReplayStore(replacement: ReplayStore): void {

@@ -33,31 +33,15 @@ const precompiledRoutes = (table) => ({
 });
 
 /**
- * The AWS SDK's default credential chain replaced by the Lambda runtime's only source, the
- * environment (authorizer/lambda-credentials.ts): the bundled DynamoDB client then loads no
- * STS, SSO or IMDS code.
- */
-const lambdaCredentials = () => ({
-  name: 'lambda-credentials',
-  setup(build) {
-    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
-      path: join(ROOT, 'authorizer/lambda-credentials.ts'),
-    }));
-  },
-});
-
-/**
  * Modules a bundle loads later than the rest, each put in a file of its own beside it instead of
  * inside it: `require('./powertools')` in authorizer/logger.ts becomes
  * `require('./index.powertools.js')`, and that file is built here with the same options.
  * - powertools: Powertools' Logger, loaded at the first log line. A cold start that writes none
  *   (allowed requests at INFO) never compiles it.
- * - dynamodb: the AWS SDK's DynamoDB client (authorizer/replay-store.ts), loaded by the DPoP
- *   authorizer once its JWKS prefetch is on the network, not while its module loads.
  * Each file is named after its bundle, so serverless-esbuild packages it with that function only,
  * as it does a bundle's source map.
  */
-const SEPARATE = ['powertools', 'dynamodb'];
+const SEPARATE = ['powertools'];
 const separateFiles = () => ({
   name: 'separate-files',
   setup(build) {
@@ -104,7 +88,6 @@ const separateFiles = () => ({
   },
 });
 
-module.exports = [precompiledRoutes(), lambdaCredentials(), separateFiles()];
+module.exports = [precompiledRoutes(), separateFiles()];
 module.exports.precompiledRoutes = precompiledRoutes;
-module.exports.lambdaCredentials = lambdaCredentials;
 module.exports.separateFiles = separateFiles;

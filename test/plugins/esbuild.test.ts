@@ -13,8 +13,7 @@ import { run } from '../../testkit/processes';
 
 // The build's own plugins (its route-table one needs tsx, which jest's module system cannot host:
 // without it the bundle compiles routes.ts at load, which changes nothing here).
-const { lambdaCredentials, separateFiles } = require('../../plugins/esbuild.cjs') as {
-  lambdaCredentials: () => Plugin;
+const { separateFiles } = require('../../plugins/esbuild.cjs') as {
   separateFiles: () => Plugin;
 };
 const settings = (
@@ -24,6 +23,8 @@ const settings = (
 ).custom.esbuild;
 
 let out: string;
+/** Every source file each bundle holds, by entry. */
+const inputs: Record<string, string[]> = {};
 let jwks: JwksServer;
 let key: TestKey;
 beforeAll(async () => {
@@ -36,7 +37,7 @@ beforeAll(async () => {
     'authorizer/request-authorizer.ts',
     'handlers/hello.ts',
   ]) {
-    await build({
+    const result = await build({
       entryPoints: [join(ROOT, entry)],
       outdir: join(out, entry.split('/')[0]!),
       bundle: true,
@@ -47,8 +48,10 @@ beforeAll(async () => {
       mainFields: settings.mainFields,
       external: settings.exclude,
       logLevel: 'silent',
-      plugins: [lambdaCredentials(), separateFiles()],
+      metafile: true,
+      plugins: [separateFiles()],
     });
+    inputs[entry] = Object.keys(result.metafile.inputs);
   }
 }, 60_000);
 afterAll(async () => {
@@ -56,11 +59,10 @@ afterAll(async () => {
   rmSync(out, { recursive: true, force: true });
 });
 
-it('writes Powertools and the AWS SDK beside the bundles that need them, named after them, and only there', () => {
+it('writes Powertools beside the bundles that need them, named after them, and only there', () => {
   expect(readdirSync(join(out, 'authorizer')).sort()).toEqual([
     'index.js',
     'index.powertools.js',
-    'request-authorizer.dynamodb.js',
     'request-authorizer.js',
     'request-authorizer.powertools.js',
   ]);
@@ -71,29 +73,25 @@ it('writes Powertools and the AWS SDK beside the bundles that need them, named a
   // Powertools' code is in its own file, not in the bundle.
   expect(separate).toContain('powertools-for-aws');
   expect(bundle).not.toContain('powertools-for-aws');
-  // The DPoP authorizer's AWS SDK (DynamoDB's JSON protocol names its operations so) likewise.
-  const dpop = readFileSync(join(out, 'authorizer/request-authorizer.js'), 'utf8');
-  const sdk = readFileSync(join(out, 'authorizer/request-authorizer.dynamodb.js'), 'utf8');
-  expect(dpop).toContain('require("./request-authorizer.dynamodb.js")');
-  expect(sdk).toContain('DynamoDB_20120810');
-  expect(dpop).not.toContain('DynamoDB_20120810');
 });
 
-it('the DPoP authorizer loads its AWS SDK on the turn after its module, once the JWKS prefetch is issued', async () => {
-  const script = `
-    const sdkLoaded = () => Object.keys(require.cache).some((f) => f.endsWith('.dynamodb.js'));
-    require(${JSON.stringify(join(out, 'authorizer/request-authorizer.js'))});
-    const atLoad = sdkLoaded();
-    setImmediate(() => setImmediate(() => console.log(JSON.stringify({ atLoad, after: sdkLoaded() }))));`;
-  const result = await run(process.execPath, ['-e', script], {
-    PATH: process.env.PATH,
-    OKTA_ISSUER: jwks.issuer,
-    DPOP_REPLAY_TABLE: 'replay',
-  });
-  expect(JSON.parse(result.stdout.trim().split('\n').at(-1)!)).toEqual({
-    atLoad: false,
-    after: true,
-  });
+it('no bundle holds the AWS SDK: the DPoP authorizer calls DynamoDB with aws4 and node:https', () => {
+  for (const [entry, files] of Object.entries(inputs)) {
+    expect({ entry, sdk: files.filter((f) => /@aws-sdk\/|@smithy\//.test(f)) }).toEqual({
+      entry,
+      sdk: [],
+    });
+  }
+  expect(inputs['authorizer/request-authorizer.ts']).toEqual(
+    expect.arrayContaining([
+      'authorizer/dynamodb.ts',
+      expect.stringMatching(/node_modules\/aws4\/aws4\.js$/),
+    ]),
+  );
+  // The TOKEN authorizer has no DynamoDB client at all.
+  expect(inputs['authorizer/index.ts']?.filter((f) => /dynamodb|aws4/.test(f))).toEqual([]);
+  const dpop = readFileSync(join(out, 'authorizer/request-authorizer.js'), 'utf8');
+  expect(dpop).toContain('DynamoDB_20120810.PutItem');
 });
 
 /** A cold start of the built authorizer in a fresh process: one request, then what it loaded. */

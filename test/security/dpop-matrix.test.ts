@@ -91,17 +91,14 @@ describe('replays', () => {
     });
   });
 
-  it('the AWS SDK cannot be loaded (its file missing from the package): the cold start survives and says so, then 500, never an Allow', async () => {
-    const SDK = '../../authorizer/dynamodb';
-    try {
-      m.handler = coldStartRequest({ OKTA_ISSUER: m.jwks.issuer }, undefined, ROUTES, () =>
-        jest.doMock(SDK, () => {
-          throw new Error("Cannot find module './request-authorizer.dynamodb.js'");
-        }),
-      );
-      // The SDK loads on the turn after the JWKS prefetch is issued.
-      await new Promise((resolve) => setImmediate(resolve));
-      await new Promise((resolve) => setImmediate(resolve));
+  it.each([
+    ['no AWS_REGION', { AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined }],
+    ['an endpoint that is not a URL', { AWS_ENDPOINT_URL_DYNAMODB: 'dynalite' }],
+  ])(
+    'the replay store cannot be set up (%s): the cold start survives and says so, then 500, never an Allow',
+    async (_name, env) => {
+      // The deployed store (no replacement), as the Lambda environment describes it.
+      m.handler = coldStartRequest({ OKTA_ISSUER: m.jwks.issuer, ...env }, undefined, ROUTES);
       expect(m.logs.lines()).toContainEqual(
         expect.objectContaining({
           level: 'ERROR',
@@ -115,9 +112,21 @@ describe('replays', () => {
         outcome: 'error',
         reason: 'replay_store_unavailable',
       });
-    } finally {
-      jest.dontMock(SDK);
-    }
+    },
+  );
+
+  it('the table unreachable through the deployed client (no AWS SDK): 500 once its attempts are spent, never an Allow', async () => {
+    m.handler = coldStartRequest(
+      { OKTA_ISSUER: m.jwks.issuer, AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:1' },
+      undefined,
+      ROUTES,
+    );
+    const { result } = await dpopCall(m.client);
+    expect(result).toEqual({ status: 500 });
+    expect(m.logs.decisions().at(-1)).toMatchObject({
+      outcome: 'error',
+      reason: 'replay_store_unavailable',
+    });
   });
 });
 

@@ -1,24 +1,18 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDb } from '../../../authorizer/dynamodb';
 import { DynamoReplayStore, MemoryReplayStore } from '../../../authorizer/replay-store';
 import { type LocalReplayTable, startReplayTable } from '../../../local/replay-table';
 
 // The replay store's conditional write, against DynamoDB's API (dynalite), and its in-memory twin
 // held to the same contract.
 let table: LocalReplayTable;
-let client: DynamoDBClient;
+let client: DynamoDb;
+const credentials = () => ({ accessKeyId: 'local', secretAccessKey: 'local' });
 
 beforeAll(async () => {
   table = await startReplayTable('replay-test');
-  client = new DynamoDBClient({
-    endpoint: table.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  client = new DynamoDb({ endpoint: new URL(table.endpoint), region: 'us-east-1', credentials });
 });
-afterAll(async () => {
-  client.destroy();
-  await table.close();
-});
+afterAll(() => table.close());
 
 describe.each([
   ['DynamoReplayStore (dynalite)', () => new DynamoReplayStore(table.table, client)],
@@ -54,18 +48,22 @@ describe.each([
 });
 
 it('a table that cannot be reached rejects (the authorizer answers 500), never a claim', async () => {
-  const unreachable = new DynamoDBClient({
-    endpoint: 'http://127.0.0.1:1',
+  const unreachable = new DynamoDb({
+    endpoint: new URL('http://127.0.0.1:1'),
     region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
+    credentials,
+    retry: { maxAttempts: 1 },
   });
-  await expect(new DynamoReplayStore('t', unreachable).claim('x', 2, 1)).rejects.toThrow();
-  unreachable.destroy();
+  await expect(new DynamoReplayStore('t', unreachable).claim('x', 2, 1)).rejects.toMatchObject({
+    code: 'ECONNREFUSED',
+  });
 });
 
 it('a missing table rejects too', async () => {
-  await expect(new DynamoReplayStore('no-such-table', client).claim('x', 2, 1)).rejects.toThrow(
-    /Requested resource not found/,
-  );
+  await expect(
+    new DynamoReplayStore('no-such-table', client).claim('x', 2, 1),
+  ).rejects.toMatchObject({
+    code: 'ResourceNotFoundException',
+    message: expect.stringMatching(/Requested resource not found/),
+  });
 });
