@@ -111,12 +111,12 @@ add nothing per request and nothing to the bundle. An EMF metric line per decisi
 what a DEBUG line per allow costs here, and its library would add to the bundle.
 At DEBUG every decision is logged; what that adds per allowed request:
 
-| operation | median µs | p99 µs | added to the ${DEPLOYED_LOG_LEVEL} median |
-| --- | ---: | ---: | ---: |
+| operation | median µs | p99 µs | added to the ${DEPLOYED_LOG_LEVEL} median | × the ${DEPLOYED_LOG_LEVEL} median |
+| --- | ---: | ---: | ---: | ---: |
 ${logging
   .map((m) => {
     const base = m.name.includes('fresh') ? fresh : repeated;
-    return `| ${m.name} | ${us(m.medianUs)} | ${us(m.p99Us)} | +${us(m.medianUs - base.medianUs)} µs |`;
+    return `| ${m.name} | ${us(m.medianUs)} | ${us(m.p99Us)} | +${us(m.medianUs - base.medianUs)} µs | ${(m.medianUs / base.medianUs).toFixed(2)}x |`;
   })
   .join('\n')}
 
