@@ -81,13 +81,18 @@ async function send(
     headers: { ...(body && { 'content-type': 'application/json' }), ...headers },
     ...(body && { body }),
   });
-  const text = await response.text();
+  return checked(route, path, response);
+}
+
+/** The answer's status, and what the document says is wrong with it. */
+async function checked(route: Route, path: string, response: Response): Promise<Sent> {
+  const body = await response.text();
   return {
     status: response.status,
     problems: check(route.method, path, {
       status: response.status,
       headers: response.headers,
-      body: text,
+      body,
     }),
   };
 }
@@ -115,15 +120,7 @@ async function sendBound(route: Route, scopes: string[], body = exampleBody(rout
       if (error instanceof oidc.WWWAuthenticateChallengeError) return error.response;
       throw error;
     });
-  const text = await response.text();
-  return {
-    status: response.status,
-    problems: check(route.method, path, {
-      status: response.status,
-      headers: response.headers,
-      body: text,
-    }),
-  };
+  return checked(route, path, response);
 }
 
 /** The smallest scope set that passes, and one of the table's scopes that does not (if any). */
