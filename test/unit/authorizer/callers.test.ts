@@ -164,6 +164,9 @@ describe("the authorizer's callers (API_CALLERS)", () => {
     `reporting-job=0oa1=short,others=*=${KEY('c')}`,
     `Reporting=0oa1=${KEY('a')},others=*=${KEY('c')}`,
     `reporting-job=0oa1,others=*=${KEY('c')}`,
+    // A key longer than API Gateway takes (128), or with a character after it.
+    `reporting-job=0oa1=${'a'.repeat(129)},others=*=${KEY('c')}`,
+    `reporting-job=0oa1=${KEY('a')}!,others=*=${KEY('c')}`,
   ])('refuses %p at the cold start, in one line', (value) => {
     expect(() => loadCallers({ API_CALLERS: value })).toThrow(ConfigError);
     expect(() => loadCallers({ API_CALLERS: value })).toThrow(
