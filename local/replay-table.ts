@@ -1,7 +1,8 @@
 /**
  * The DPoP authorizer's replay table, locally: dynalite (DynamoDB's API, in this process, in
- * memory) with the table serverless.yml declares, so the authorizer's conditional writes run the
- * same SDK calls against the same protocol as on AWS.
+ * memory) with the table serverless.yml declares, so the authorizer's conditional writes are the
+ * same requests against the same protocol as on AWS. The table is made with the AWS SDK, a
+ * development dependency: no deployed code uses it.
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -10,7 +11,7 @@ import dynalite from 'dynalite';
 import { REPLAY_KEY } from '../authorizer/replay-store';
 
 export interface LocalReplayTable {
-  /** The DynamoDB endpoint (AWS_ENDPOINT_URL_DYNAMODB for the SDK). */
+  /** The DynamoDB endpoint (AWS_ENDPOINT_URL_DYNAMODB for the authorizer). */
   endpoint: string;
   table: string;
   close(): Promise<void>;
