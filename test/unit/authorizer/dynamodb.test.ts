@@ -1,6 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createServer as createTlsServer } from 'node:https';
+import { generate } from 'selfsigned';
 import {
+  asDynamoDbError,
   DEFAULT_RETRY,
   DynamoDb,
   DynamoDbError,
@@ -100,6 +103,8 @@ it.each([
   ['RequestLimitExceeded', 400],
   ['InternalServerError', 500],
   ['ServiceUnavailable', 503],
+  // Any 429, whatever its type.
+  ['TooManyRequests', 429],
 ])('retries %s (%i), and succeeds when DynamoDB does', async (type, status) => {
   answers = [dynamoError(status, type), dynamoError(status, type)];
   await expect(put()).resolves.toBeUndefined();
@@ -128,13 +133,17 @@ it('does not retry a refusal that would be refused again', async () => {
 
 it('times out an attempt that hangs, retries it, and stays within its budget', async () => {
   answers = [hang, hang, hang];
-  const db = client({ retry: { attemptTimeoutMs: 200, budgetMs: 250 } });
+  const db = client({ retry: { attemptTimeoutMs: 300, budgetMs: 350 } });
   const started = Date.now();
-  await expect(put(db)).rejects.toMatchObject({ code: 'TimeoutError', retryable: true });
-  // 200 ms, then the 50 ms left: not the three attempts of 200 ms it would make unbounded.
+  await expect(put(db)).rejects.toMatchObject({
+    code: 'TimeoutError',
+    retryable: true,
+    message: expect.stringMatching(/^no answer within \d+ ms$/),
+  });
+  // 300 ms, then the 50 ms left: not two attempts of 300 ms.
   expect(received).toHaveLength(2);
-  expect(Date.now() - started).toBeGreaterThanOrEqual(240);
-  expect(Date.now() - started).toBeLessThan(550);
+  expect(Date.now() - started).toBeGreaterThanOrEqual(340);
+  expect(Date.now() - started).toBeLessThan(560);
 });
 
 it('times out an answer that stops halfway', async () => {
@@ -150,6 +159,8 @@ it.each([
   ],
   ['a 200 with a JSON array', json(200, [])],
   ['a 200 with JSON null', json(200, null)],
+  ['a 200 with a JSON string', json(200, 'ok')],
+  ['a 200 with a JSON number', json(200, 42)],
 ])(
   'fails closed on %s, without retrying: the write is not known to be done',
   async (_name, answer) => {
@@ -169,15 +180,61 @@ it('reads an error without a JSON body by its status, and its type from the head
   ];
   await expect(put(client({ retry: { maxAttempts: 1 } }))).rejects.toMatchObject({
     code: 'Http502',
+    message: 'HTTP 502',
     retryable: true,
     status: 502,
   });
   await expect(put()).rejects.toMatchObject({ code: 'AccessDeniedException', retryable: false });
 });
 
-it('refuses an answer longer than any DynamoDB gives', async () => {
-  answers = [(_req, res) => res.writeHead(200).end(`{"x":"${'a'.repeat(70 * 1024)}"}`)];
-  await expect(put()).rejects.toMatchObject({ code: 'MalformedResponse' });
+it('refuses an answer longer than any DynamoDB gives (64 KiB), and takes one of 64 KiB', async () => {
+  const sized = (bytes: number) => `{"x":"${'a'.repeat(bytes - 8)}"}`;
+  expect(sized(64 * 1024)).toHaveLength(64 * 1024);
+  answers = [(_req, res) => res.writeHead(200).end(sized(64 * 1024 + 1))];
+  await expect(put()).rejects.toMatchObject({
+    code: 'MalformedResponse',
+    message: expect.stringMatching(/too long/),
+  });
+  answers = [(_req, res) => res.writeHead(200).end(sized(64 * 1024))];
+  await expect(put()).resolves.toBeUndefined();
+});
+
+it('over https: signed and sent the same way, over one kept-open connection', async () => {
+  const certificate = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
+    algorithm: 'sha256',
+    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+  });
+  const seen = new Set<object>();
+  const tls = createTlsServer({ key: certificate.private, cert: certificate.cert }, (req, res) => {
+    seen.add(req.socket);
+    req.resume().on('end', () => ok(req, res, ''));
+  });
+  await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+  try {
+    const db = new DynamoDb({
+      endpoint: new URL(`https://127.0.0.1:${(tls.address() as AddressInfo).port}`),
+      region: 'eu-west-1',
+      credentials,
+      ca: certificate.cert,
+    });
+    await put(db);
+    await put(db);
+    await put(db);
+    expect(seen.size).toBe(1);
+  } finally {
+    tls.closeAllConnections();
+    await new Promise((resolve) => tls.close(resolve));
+  }
+});
+
+it('reads a network failure without a code as a network error, to be retried', () => {
+  expect(asDynamoDbError(new Error('socket closed'))).toMatchObject({
+    code: 'NetworkError',
+    message: 'socket closed',
+    retryable: true,
+  });
+  const refusal = new DynamoDbError('ValidationException', 'no', false);
+  expect(asDynamoDbError(refusal)).toBe(refusal);
 });
 
 it('retries a refused connection, then fails with its code', async () => {
@@ -200,6 +257,14 @@ it('waits a random part of a capped, doubling backoff between attempts', async (
   answers = [dynamoError(500, 'InternalServerError')];
   await put(client({ random: () => 0.25, sleep, retry: { baseDelayMs: 40, maxDelayMs: 100 } }));
   expect(waits.at(-1)).toBe(20);
+});
+
+it('really waits between attempts when nothing is injected', async () => {
+  answers = [dynamoError(500, 'InternalServerError')];
+  const started = Date.now();
+  await put(client({ random: () => 1, retry: { baseDelayMs: 50, maxDelayMs: 1000 } }));
+  // min(1000, 50 * 2) ms of backoff before the second attempt.
+  expect(Date.now() - started).toBeGreaterThanOrEqual(95);
 });
 
 it('does not wait past its budget: the failure is the answer when no attempt would fit', async () => {
@@ -256,14 +321,18 @@ describe('settings from the Lambda environment', () => {
     [{ ...env, AWS_ENDPOINT_URL_DYNAMODB: 'not a url' }, 'ConfigError', /not a URL/],
   ])('refuses a setting it cannot use, in one line', (bad, code, message) => {
     expect(() => optionsFromEnv(bad)).toThrow(
-      expect.objectContaining({ code, message: expect.stringMatching(message) }),
+      expect.objectContaining({ code, retryable: false, message: expect.stringMatching(message) }),
     );
   });
 
   it('without credentials a request fails closed, never unsigned', async () => {
     const db = new DynamoDb({ ...optionsFromEnv({ AWS_REGION: 'eu-west-1' }), endpoint });
     await expect(put(db)).rejects.toEqual(expect.any(DynamoDbError));
-    await expect(put(db)).rejects.toMatchObject({ code: 'CredentialsError', retryable: false });
+    await expect(put(db)).rejects.toMatchObject({
+      code: 'CredentialsError',
+      retryable: false,
+      message: expect.stringMatching(/AWS_ACCESS_KEY_ID/),
+    });
     expect(received).toHaveLength(0);
   });
 });
