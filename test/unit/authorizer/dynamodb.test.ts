@@ -165,7 +165,11 @@ it.each([
   'fails closed on %s, without retrying: the write is not known to be done',
   async (_name, answer) => {
     answers = [answer];
-    await expect(put()).rejects.toMatchObject({ code: 'MalformedResponse', retryable: false });
+    await expect(put()).rejects.toMatchObject({
+      code: 'MalformedResponse',
+      retryable: false,
+      message: 'a 200 answer that is not a JSON object',
+    });
     expect(received).toHaveLength(1);
   },
 );
