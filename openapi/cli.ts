@@ -1,7 +1,8 @@
 /**
  * `npm run -s openapi [-- --stage NAME [--region REGION]]`: the API's OpenAPI 3.1 document, as JSON
- * on standard output. Without a stage, it describes the local stack (npm start); with one, that
- * stage as deployed, from its settings (ENV_FILE, or .env.<stage>, or .env) without the network.
+ * on standard output. Without a stage, it describes the local stack (npm start) and its local
+ * issuer (API_PORT and ISSUER_PORT move them); with one, that stage as deployed, from its settings
+ * (ENV_FILE, or .env.<stage>, or .env) without the network.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -29,12 +30,17 @@ export function runOpenApi(args: string[], env: NodeJS.ProcessEnv, root = ROOT):
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
     throw new ConfigError(`--region is ${JSON.stringify(region)}: an AWS region, e.g. us-east-1.`);
   }
+  if (stage === undefined) {
+    // The local stack with its local issuer, as docs/openapi.json holds it: neither .env nor
+    // OKTA_ISSUER (npm start's /docs describes a stack started against Okta).
+    const target = localTarget({ API_PORT: env.API_PORT, ISSUER_PORT: env.ISSUER_PORT });
+    return `${JSON.stringify(openApiDocument(target, { routes, callers }), null, 2)}\n`;
+  }
   // As serverless does: .env.<stage> if there is one, else .env; the real environment wins.
-  const file =
-    env.ENV_FILE ?? [`.env.${stage ?? 'dev'}`, '.env'].find((f) => existsSync(join(root, f)));
+  const file = env.ENV_FILE ?? [`.env.${stage}`, '.env'].find((f) => existsSync(join(root, f)));
   if (file)
     config({ path: resolve(root, file), processEnv: env as Record<string, string>, quiet: true });
-  const target = stage === undefined ? localTarget(env) : stageTarget(env, stage, region);
+  const target = stageTarget(env, stage, region);
   return `${JSON.stringify(openApiDocument(target, { routes, callers }), null, 2)}\n`;
 }
 

@@ -7,7 +7,9 @@ import { isolatedEnv, ROOT, runTsx } from '../../testkit/processes';
 const committed = readFileSync(join(ROOT, 'docs/openapi.json'), 'utf8');
 
 it("prints the local stack's document on standard output, and nothing else", async () => {
-  const { code, stdout, stderr } = await runTsx('openapi/cli.ts', [], isolatedEnv());
+  // The local issuer's, even where a developer's environment names an Okta issuer.
+  const env = isolatedEnv({ OKTA_ISSUER: 'https://dev-9.okta.com/oauth2/default' });
+  const { code, stdout, stderr } = await runTsx('openapi/cli.ts', [], env);
   expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
   expect(stdout).toBe(committed);
 });
