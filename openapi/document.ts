@@ -65,8 +65,9 @@ export function openApiDocument(
   const table = compileRouteTable(input.routes);
   const callers = compileCallers(input.callers, input.routes);
   const described = input.operations ?? describedOperations;
-  const gateway = gatewayAnswers(readServerlessYml());
-  const { service } = readServerlessYml() as { service: string };
+  const serverlessYml = readServerlessYml();
+  const gateway = gatewayAnswers(serverlessYml);
+  const { service } = serverlessYml as { service: string };
   const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
     version: string;
   };

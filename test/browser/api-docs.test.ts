@@ -1,12 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
-import { freePort } from '../../local/ports';
 import type { OpenApiDocument } from '../../openapi/document';
 import { compileRouteTable } from '../../route-table/compile';
 import { routes } from '../../routes';
-import { describeWithChromium, launchChromium } from '../../testkit/browser';
-import { startLocalStack } from '../../testkit/local-stack';
+import { describeWithChromium, launchChromium, startBrowserStack } from '../../testkit/browser';
 import { operationsOf } from '../../testkit/openapi';
-import { isolatedEnv, type Running } from '../../testkit/processes';
+import type { Running } from '../../testkit/processes';
 
 // The API reference npm start serves at /docs (local/api-docs.ts): Swagger UI from its npm package
 // renders the stack's OpenAPI document; every operation is there with its scopes, and "Authorize"
@@ -23,19 +21,8 @@ describeWithChromium('the API reference at /docs', () => {
   const fetched: string[] = [];
 
   beforeAll(async () => {
-    const spaPort = await freePort();
-    app = `http://localhost:${spaPort}`;
-    const env = isolatedEnv({
-      API_PORT: String(await freePort()),
-      ISSUER_PORT: String(await freePort()),
-      SPA_PORT: String(spaPort),
-      CORS_ORIGINS: app,
-    });
-    stack = await startLocalStack(env);
-    api = `http://localhost:${env.API_PORT}`;
-    issuer = `http://127.0.0.1:${env.ISSUER_PORT}`;
+    ({ stack, app, api, issuer, password } = await startBrowserStack());
     expect(stack.output()).toContain(`API docs    ${app}/docs`);
-    password = /Dev users .*, password (\S+)/.exec(stack.output())?.[1] as string;
     document = (await (await fetch(`${app}/docs/openapi.json`)).json()) as OpenApiDocument;
     browser = await launchChromium();
     page = await (await browser.newContext()).newPage();

@@ -1,8 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
-import { freePort } from '../../local/ports';
-import { describeWithChromium, launchChromium } from '../../testkit/browser';
-import { startLocalStack } from '../../testkit/local-stack';
-import { isolatedEnv, type Running } from '../../testkit/processes';
+import { describeWithChromium, launchChromium, startBrowserStack } from '../../testkit/browser';
+import type { Running } from '../../testkit/processes';
 
 // The demo app as a user uses it: sign in with Okta's browser SDK (authorization code + PKCE)
 // at the local issuer, then call the API from the page. The same app on an origin that is not in
@@ -14,17 +12,8 @@ describeWithChromium('the demo app in a browser', () => {
   let password: string;
 
   beforeAll(async () => {
-    const spaPort = await freePort();
-    app = `http://localhost:${spaPort}`;
-    const env = isolatedEnv({
-      API_PORT: String(await freePort()),
-      ISSUER_PORT: String(await freePort()),
-      SPA_PORT: String(spaPort),
-      CORS_ORIGINS: app,
-    });
-    stack = await startLocalStack(env);
+    ({ stack, app, password } = await startBrowserStack());
     expect(stack.output()).toContain(`Demo app    ${app}`);
-    password = /Dev users .*, password (\S+)/.exec(stack.output())?.[1] as string;
     browser = await launchChromium();
   }, 150_000);
 
