@@ -140,16 +140,23 @@ export function describeGateway(service: Service): GatewayDescription {
     region: service.provider.region,
     authorizers,
     routes,
-    gatewayResponses: Object.values(service.resources?.Resources ?? {})
-      .filter((resource) => resource.Type === 'AWS::ApiGateway::GatewayResponse')
-      .map(({ Properties: p = {} }) => ({
-        type: String(p.ResponseType),
-        statusCode: p.StatusCode === undefined ? undefined : String(p.StatusCode),
-        parameters: (p.ResponseParameters ?? {}) as Record<string, string>,
-        templates: (p.ResponseTemplates ?? {}) as Record<string, string>,
-      })),
+    gatewayResponses: gatewayResponsesOf(service.resources?.Resources),
     usagePlans: usagePlans(service),
   };
+}
+
+/** serverless.yml's gateway responses (resources.Resources of type AWS::ApiGateway::GatewayResponse). */
+export function gatewayResponsesOf(
+  resources: Record<string, { Type?: string; Properties?: Record<string, unknown> }> = {},
+): GatewayResponseConfig[] {
+  return Object.values(resources)
+    .filter((resource) => resource.Type === 'AWS::ApiGateway::GatewayResponse')
+    .map(({ Properties: p = {} }) => ({
+      type: String(p.ResponseType),
+      statusCode: p.StatusCode === undefined ? undefined : String(p.StatusCode),
+      parameters: (p.ResponseParameters ?? {}) as Record<string, string>,
+      templates: (p.ResponseTemplates ?? {}) as Record<string, string>,
+    }));
 }
 
 /** osls's `apiKeys` (plan name → its keys) joined with `usagePlan` (plan name → its limits). */

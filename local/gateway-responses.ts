@@ -6,8 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CorsConfig, GatewayDescription, GatewayRoute } from './gateway-description';
 
-// API Gateway's own messages for the cases a gateway response template does not replace.
-const MESSAGES = {
+/** API Gateway's own messages for the cases a gateway response template does not replace. */
+export const API_GATEWAY_MESSAGES = {
   UNAUTHORIZED: 'Unauthorized',
   ACCESS_DENIED: 'User is not authorized to access this resource',
   MISSING_AUTHENTICATION_TOKEN: 'Missing Authentication Token',
@@ -17,7 +17,7 @@ const MESSAGES = {
   THROTTLED: 'Too Many Requests',
   QUOTA_EXCEEDED: 'Limit Exceeded',
 } as const;
-export type ResponseType = keyof typeof MESSAGES;
+export type ResponseType = keyof typeof API_GATEWAY_MESSAGES;
 const STATUS: Record<ResponseType, number> = {
   UNAUTHORIZED: 401,
   ACCESS_DENIED: 403,
@@ -48,7 +48,10 @@ export function gatewayResponse(
     if (resolved) headers[header] = resolved;
   }
   res.writeHead(Number(config?.statusCode ?? status), headers);
-  res.end(config?.templates['application/json'] ?? JSON.stringify({ message: MESSAGES[type] }));
+  res.end(
+    config?.templates['application/json'] ??
+      JSON.stringify({ message: API_GATEWAY_MESSAGES[type] }),
+  );
 }
 
 /** The MOCK integration serverless generates for OPTIONS (osls: api-gateway/lib/cors.js). */

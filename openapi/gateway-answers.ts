@@ -3,6 +3,8 @@
  * gateway responses (their status, body template and WWW-Authenticate), so the document says what
  * the stage sends. A response type serverless.yml does not customise answers as API Gateway does.
  */
+import { gatewayResponsesOf } from '../local/gateway-description';
+import { API_GATEWAY_MESSAGES, type ResponseType } from '../local/gateway-responses';
 import { readServerlessYml } from '../settings/project.cjs';
 import type { Schema } from './operations';
 
@@ -12,23 +14,6 @@ export interface GatewayAnswer {
   /** The WWW-Authenticate header API Gateway adds, when the response sets one. */
   wwwAuthenticate?: string;
 }
-
-interface GatewayResponseResource {
-  Type: string;
-  Properties: {
-    ResponseType: string;
-    ResponseParameters?: Record<string, string>;
-    ResponseTemplates?: Record<string, string>;
-  };
-}
-
-/** API Gateway's own bodies, for a response type serverless.yml leaves as it is. */
-const DEFAULT_BODIES: Record<string, Record<string, unknown>> = {
-  UNAUTHORIZED: { message: 'Unauthorized' },
-  ACCESS_DENIED: { message: 'User is not authorized to access this resource' },
-  THROTTLED: { message: 'Too Many Requests' },
-  QUOTA_EXCEEDED: { message: 'Limit Exceeded' },
-};
 
 export interface GatewayAnswers {
   unauthorized: GatewayAnswer;
@@ -40,19 +25,15 @@ export interface GatewayAnswers {
 }
 
 export function gatewayAnswers(serverlessYml: unknown = readServerlessYml()): GatewayAnswers {
-  const config = serverlessYml as {
-    resources?: { Resources?: Record<string, GatewayResponseResource> };
-  };
-  const resources = Object.values(config.resources?.Resources ?? {}).filter(
-    (resource) => resource.Type === 'AWS::ApiGateway::GatewayResponse',
-  );
-  const answer = (type: string): GatewayAnswer => {
-    const resource = resources.find((r) => r.Properties.ResponseType === type)?.Properties;
-    const template = resource?.ResponseTemplates?.['application/json'];
+  const { resources } = serverlessYml as { resources?: { Resources?: never } };
+  const responses = gatewayResponsesOf(resources?.Resources);
+  const answer = (type: ResponseType): GatewayAnswer => {
+    const response = responses.find((r) => r.type === type);
+    const template = response?.templates['application/json'];
     const body = template
       ? (JSON.parse(template) as Record<string, unknown>)
-      : (DEFAULT_BODIES[type] as Record<string, unknown>);
-    const header = resource?.ResponseParameters?.['gatewayresponse.header.WWW-Authenticate'];
+      : { message: API_GATEWAY_MESSAGES[type] };
+    const header = response?.parameters['gatewayresponse.header.WWW-Authenticate'];
     return {
       schema: constObject(body),
       // A static header value is quoted ('...') in a gateway response.
