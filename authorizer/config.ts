@@ -14,19 +14,13 @@ export interface AuthorizerConfig {
   tokenCacheSize: number;
 }
 
-const JWKS_TIMEOUT_MS = 2000;
-const JWKS_MAX_AGE_MS = 10 * 60 * 1000;
-const JWKS_BACKOFF_MS = 1000;
-const JWKS_MAX_BACKOFF_MS = 30 * 1000;
-const TOKEN_CACHE_SIZE = 1000;
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuthorizerConfig {
   return {
     issuers: parseIssuers(env),
-    jwksTimeoutMs: JWKS_TIMEOUT_MS,
-    jwksMaxAgeMs: JWKS_MAX_AGE_MS,
-    jwksBackoffMs: JWKS_BACKOFF_MS,
-    jwksMaxBackoffMs: JWKS_MAX_BACKOFF_MS,
-    tokenCacheSize: TOKEN_CACHE_SIZE,
+    jwksTimeoutMs: 2_000,
+    jwksMaxAgeMs: 600_000, // ten minutes
+    jwksBackoffMs: 1_000,
+    jwksMaxBackoffMs: 30_000,
+    tokenCacheSize: 1_000,
   };
 }

@@ -30,8 +30,11 @@ export function loudly<T>(load: () => T): T {
   }
 }
 
-/** For the routes of `table` (each authorizer compiles its own). */
-export function startPipeline(table: ProtectedRoutes): Pipeline {
+/** For the routes of `table` (each authorizer compiles its own); `contextOf` as createPolicies'. */
+export function startPipeline(
+  table: ProtectedRoutes,
+  contextOf?: Parameters<typeof createPolicies>[2],
+): Pipeline {
   // Cold start: a bad configuration fails here, loudly, before any request is answered.
   const config = loudly(loadConfig);
   const callers = loudly(loadCallers);
@@ -52,7 +55,7 @@ export function startPipeline(table: ProtectedRoutes): Pipeline {
       });
     });
   return {
-    policies: createPolicies(table, callers),
+    policies: createPolicies(table, callers, contextOf),
     callers,
     verifier,
     prefetched,

@@ -2,7 +2,6 @@ import type { APIGatewayAuthorizerResult, PolicyDocument } from 'aws-lambda';
 import { type ProtectedRoute, type ProtectedRoutes, satisfies } from '../route-table/compiled';
 import type { Callers } from './callers';
 import { memo } from './memo';
-import { boundKey } from './token-binding';
 import type { AccessTokenClaims } from './verifier';
 
 /**
@@ -55,7 +54,12 @@ export function parseMethodArn(methodArn: string): MethodArn {
  * {param} also spans `/`), and a Deny on the whole stage when they satisfy none. route-table.ts
  * refuses tables where such a Deny could also hit an allowed route's requests.
  */
-export function createPolicies(table: ProtectedRoutes, callers?: Callers) {
+export function createPolicies(
+  table: ProtectedRoutes,
+  callers?: Callers,
+  /** What the handlers receive: the DPoP authorizer adds the key a token is bound to (token-binding.ts). */
+  contextOf = toContext,
+) {
   // Keyed by the space-joined scope list, and computed from that key. The join loses nothing:
   // readScopes refuses a scope with a space in it. (A token's `scp` comes in the issuer's order.)
   const byStage = memo(MAX_ENTRIES, (prefix: string) =>
@@ -74,7 +78,7 @@ export function createPolicies(table: ProtectedRoutes, callers?: Callers) {
     forToken(claims: AccessTokenClaims, prefix: string): APIGatewayAuthorizerResult {
       let cached = claims.derived as TokenResult | undefined;
       if (cached?.prefix !== prefix) {
-        const context = toContext(claims);
+        const context = contextOf(claims);
         const result: APIGatewayAuthorizerResult = {
           principalId: claims.sub,
           policyDocument: policyFor(prefix, claims.scopes),
@@ -132,9 +136,5 @@ export function toContext(claims: AccessTokenClaims): AuthorizerContext {
   };
   if (claims.cid) context.cid = claims.cid;
   if (claims.uid) context.uid = claims.uid;
-  // The handlers see which key a DPoP token is bound to (POST /api/messages answers with it). Only
-  // the REQUEST authorizer lets a bound token through (token-binding.ts).
-  const jkt = boundKey(claims.cnf);
-  if (jkt) context.jkt = jkt;
   return context;
 }

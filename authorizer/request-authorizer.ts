@@ -16,9 +16,10 @@ import { logger } from './logger';
 import { loudly, startPipeline } from './pipeline';
 import { DynamoReplayStore, type ReplayStore } from './replay-store';
 import { authorizerHandler } from './respond';
-import { boundKey, refuseBoundBearer } from './token-binding';
+import { boundContext, boundKey, refuseBoundBearer } from './token-binding';
 
-const pipeline = startPipeline(table);
+// The handlers also see which key a DPoP-bound token is bound to.
+const pipeline = startPipeline(table, boundContext);
 const { verifier } = pipeline;
 const dpop: DpopConfig = loudly(loadDpopConfig);
 const dynamo = new DynamoReplayStore(dpop.replayTable);

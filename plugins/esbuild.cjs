@@ -7,24 +7,25 @@ const { ROOT } = require('../settings/project.cjs');
 
 /**
  * routes.ts, or the table given (the benchmark's 50-route one), compiled into the bundle: the
- * whole table (the DPoP authorizer's) and the TOKEN authorizer's routes (routes-compiled.ts); each
- * bundle keeps the one it uses.
+ * whole table (the DPoP authorizer's), the TOKEN authorizer's routes, and the scopes each route
+ * names (the handlers'), as routes-compiled.ts exports them; each bundle keeps the one it uses.
  */
 const precompiledRoutes = (table) => ({
   name: 'precompiled-routes',
   setup(build) {
     build.onLoad({ filter: /[\\/]route-table[\\/]routes-compiled\.ts$/ }, () => {
-      const { compileRouteTable, bearerRoutes } = tsx.require(
+      const { compileRouteTable, bearerRoutes, routeScopes } = tsx.require(
         join(ROOT, 'route-table/compile.ts'),
         __filename,
       );
       const routes = table ?? tsx.require(join(ROOT, 'routes.ts'), __filename).routes;
       const { protectedRoutes, scopes } = compileRouteTable(routes);
-      const bearer = bearerRoutes(routes);
+      const whole = { protectedRoutes, scopes };
       return {
         contents:
-          `export const table = ${JSON.stringify({ protectedRoutes, scopes })};\n` +
-          `export const bearerTable = ${JSON.stringify(bearer)};`,
+          `export const table = ${JSON.stringify(whole)};\n` +
+          `export const bearerTable = ${JSON.stringify(bearerRoutes(routes))};\n` +
+          `export const scopesByRoute = ${JSON.stringify(routeScopes(whole))};`,
         loader: 'js',
         watchFiles: [join(ROOT, 'routes.ts')],
       };

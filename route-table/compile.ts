@@ -140,6 +140,19 @@ export function bearerRoutes(input: RouteTableInput): ProtectedRoutes {
 }
 
 /**
+ * The scopes each protected route names, by its key (none for 'authenticated'): all of them for
+ * allOf, any one for anyOf. What a handler reads of its own route (handlers/messages.ts).
+ */
+export function routeScopes(table: ProtectedRoutes): Record<string, readonly string[]> {
+  return Object.fromEntries(
+    table.protectedRoutes.map(({ key, requirement }) => [
+      key,
+      requirement.kind === 'authenticated' ? [] : requirement.scopes,
+    ]),
+  );
+}
+
+/**
  * The one-line way to set the DPoP mode of every protected route: `withDpop('allowed', { ... })`.
  * A route that names its own mode keeps it; anonymous routes have none.
  */

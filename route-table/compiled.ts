@@ -1,7 +1,7 @@
 /**
  * The compiled route table: the one link between build time and run time. routes.ts is checked
  * and compiled by route-table/compile.ts when the bundle is built; the authorizers receive the
- * result (authorizer/routes-compiled.ts) and read it with what this module holds, its types and the
+ * result (routes-compiled.ts) and read it with what this module holds, its types and the
  * few functions that answer "which route is this request" and "do these scopes pass". Nothing
  * else of route-table/ ships.
  */

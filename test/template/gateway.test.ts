@@ -69,6 +69,24 @@ describe('with one allowed origin', () => {
     }
   });
 
+  it('bundles routes.ts compiled: no bundle holds its checks, and GET /api/messages only its scopes', async () => {
+    const source = async (fn: string, file: string) =>
+      (await JSZip.loadAsync(readFileSync(join(packagedDir, `${fn}.zip`))))
+        .file(file)!
+        .async('string');
+    for (const [fn, file] of [
+      ['authorizer', 'authorizer/index.js'],
+      ['dpopAuthorizer', 'authorizer/request-authorizer.js'],
+      ['messages', 'handlers/messages.js'],
+    ]) {
+      // The table's own checks (route-table/compile.ts) fail the build, never a cold start.
+      expect(await source(fn!, file!)).not.toContain('routes.ts: ');
+    }
+    const messages = await source('messages', 'handlers/messages.js');
+    expect(messages).toContain('"GET /api/messages":["ReadOnly","AccessAll"]');
+    expect(messages).not.toContain('reachedBy');
+  });
+
   it('has a TOKEN authorizer on the Authorization header with the configured TTL, and a REQUEST one for DPoP with TTL 0 and no identity source', () => {
     expect(ofType('AWS::ApiGateway::Authorizer')).toEqual([
       expect.objectContaining({

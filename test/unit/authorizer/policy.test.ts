@@ -164,6 +164,18 @@ describe('createPolicies', () => {
     expect(policies.forToken(claims, prod).policyDocument).not.toEqual(first.policyDocument);
     expect(first).toMatchObject({ principalId: 'svc', context: { sub: 'svc' } });
   });
+
+  it("gives the handlers the context its authorizer builds (the DPoP one's adds jkt)", () => {
+    const bound = () => ({ ...claims, cnf: { jkt: 'thumbprint' } });
+    expect(createPolicies(shipped).forToken(bound(), STAGE_PREFIX).context).not.toHaveProperty(
+      'jkt',
+    );
+    const policies = createPolicies(shipped, undefined, (c) => ({ ...toContext(c), jkt: 'k' }));
+    expect(policies.forToken(bound(), STAGE_PREFIX).context).toMatchObject({
+      sub: 'svc',
+      jkt: 'k',
+    });
+  });
 });
 
 describe('toContext', () => {

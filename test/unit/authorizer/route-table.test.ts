@@ -8,6 +8,7 @@ import {
   bearerRoutes,
   compileRouteTable,
   RouteTableError,
+  routeScopes,
   withDpop,
 } from '../../../route-table/compile';
 import {
@@ -55,6 +56,16 @@ describe('the shipped table', () => {
     expect(bearerRoutes({ 'POST /x': { allOf: ['A'], dpop: 'allowed' } }).protectedRoutes).toEqual(
       [],
     );
+  });
+
+  it('names the scopes of each protected route for the handlers, none for authenticated', () => {
+    expect(routeScopes(compileRouteTable(routes))).toEqual({
+      'GET /api/whoami': ['AccessAll'],
+      'GET /api/messages': ['ReadOnly', 'AccessAll'],
+      'POST /api/messages': ['AccessAll'],
+    });
+    const table = compileRouteTable({ 'GET /a': 'authenticated', 'GET /b': 'anonymous' });
+    expect(routeScopes(table)).toEqual({ 'GET /a': [] });
   });
 
   it('finds the route of a request, and none for an unknown path or method', () => {
