@@ -9,6 +9,9 @@ module.exports = {
   // authorizers' cold starts are loaded from testkit/authorizer.ts.
   roots: ['<rootDir>/test', '<rootDir>/testkit'],
   testMatch: ['**/*.test.ts'],
+  // One temporary folder for the run, removed after it.
+  globalSetup: '<rootDir>/testkit/global-setup.cjs',
+  globalTeardown: '<rootDir>/testkit/global-teardown.cjs',
   transform: {
     // Type-checking is `npm run typecheck`'s job; here ts-jest only transpiles, to CommonJS.
     // jose and openid-client are ESM-only: their .js files go through it too.

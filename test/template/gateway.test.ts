@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import JSZip from 'jszip';
@@ -40,11 +40,17 @@ describe('with one allowed origin', () => {
   const gatewayResponse = (type: string) =>
     ofType('AWS::ApiGateway::GatewayResponse').find((p) => p.ResponseType === type);
 
+  let tmp: string;
+
   beforeAll(async () => {
+    // A temporary directory of its own, to see what packaging leaves there.
+    tmp = join(suite.project.dir, 'tmp');
+    mkdirSync(tmp);
     const result = await packageFor({
       OKTA_ISSUER: ISSUER,
       CORS_ORIGINS: 'https://app.example.com',
       AUTHORIZER_CACHE_TTL: '120',
+      TMPDIR: tmp,
     });
     expect(result.output).toContain('Service packaged');
     resources = result.resources;
@@ -67,6 +73,18 @@ describe('with one allowed origin', () => {
     for (const handler of ['hello', 'messages', 'postMessage', 'whoami']) {
       expect((await files(handler)).filter((name) => !name.startsWith('handlers/'))).toEqual([]);
     }
+  });
+
+  it("leaves none of serverless-esbuild's zip staging folders in the temp directory (plugins/zip-staging.cjs)", () => {
+    const functions = Object.keys(
+      (yaml.load(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as { functions: object })
+        .functions,
+    );
+    expect(functions).toContain('authorizer');
+    const staged = readdirSync(tmp).filter((entry) =>
+      functions.some((name) => new RegExp(`^${name}-\\d+-\\d+-[0-9a-f]{8}$`).test(entry)),
+    );
+    expect(staged).toEqual([]);
   });
 
   it('bundles routes.ts compiled: no bundle holds its checks, and GET /api/messages only its scopes', async () => {
