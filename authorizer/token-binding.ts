@@ -1,6 +1,7 @@
 /**
  * RFC 9449 section 7.2: a DPoP-bound access token (one with `cnf.jkt`) presented as a Bearer token
- * must not be accepted, or the binding would protect nothing. Used by both authorizers.
+ * must not be accepted, or the binding would protect nothing. Used by both authorizers; the DPoP
+ * one also hands the key a token is bound to on to the handlers.
  */
 import type { Decision } from './decision';
 import { type AuthorizerContext, toContext } from './policy';
