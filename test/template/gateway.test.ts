@@ -1,9 +1,9 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import yaml from 'js-yaml';
 import JSZip from 'jszip';
 import { compileRouteTable } from '../../route-table/compile';
 import { DEPLOYED } from '../../settings/node-version.cjs';
+import { readServerlessYml } from '../../settings/project.cjs';
 import { routes } from '../../routes';
 import { methodsByRoute, type Resources } from '../../testkit/project-copy';
 import { ISSUER, projectForSuite } from '../../testkit/template';
@@ -15,7 +15,7 @@ const suite = projectForSuite();
 const { packageFor } = suite;
 
 it('builds for the Node.js that Lambda runs, the one CI tests on', () => {
-  const config = yaml.load(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as {
+  const config = readServerlessYml() as unknown as {
     provider: { runtime: string };
     custom: { esbuild: { target: string } };
     functions: Record<string, { runtime?: string }>;
@@ -76,10 +76,7 @@ describe('with one allowed origin', () => {
   });
 
   it("leaves none of serverless-esbuild's zip staging folders in the temp directory (plugins/zip-staging.cjs)", () => {
-    const functions = Object.keys(
-      (yaml.load(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as { functions: object })
-        .functions,
-    );
+    const functions = Object.keys(readServerlessYml().functions ?? {});
     expect(functions).toContain('authorizer');
     const staged = readdirSync(tmp).filter((entry) =>
       functions.some((name) => new RegExp(`^${name}-\\d+-\\d+-[0-9a-f]{8}$`).test(entry)),
